@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# The two commands: 'make run' (the test matrix) and 'make test' (the fast
+# tier, then the matrix). See README.md.
+
+SHELL := /bin/bash
+.PHONY: run test check tree export clean help
+
+help:
+	@sed -n '/^## Commands/,/^## /p' README.md | sed '$$d'
+
+run:
+	testbed/run.sh $(if $(BASE),base,series)
+
+test: check
+	testbed/run.sh series
+
+check:
+	testbed/check.sh
+
+tree:
+	testbed/tree.sh dev
+
+export:
+	testbed/export.sh
+
+clean:
+	rm -rf build/src build/apply build/kbuild build/selftests build/initramfs build/results
+	git -C build/linux worktree prune 2>/dev/null || true

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages the test bed needs, when they are missing.
+# Usage: deps.sh [check|run]   (check: the fast tier; run: also kernels/guests)
+
+. "$(dirname "$0")/lib.sh"
+
+want=(make gcc git python3 perl coccinelle "$BASE_PKG" xz-utils bc)
+if [ "${1:-run}" = run ]; then
+	want+=(flex bison libelf-dev libssl-dev cpio ccache rsync kmod
+	       gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static
+	       qemu-system-x86 qemu-system-arm qemu-system-data)
+fi
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+if [ ${#missing[@]} -gt 0 ]; then
+	step "installing Debian packages: ${missing[*]}"
+	$SUDO apt-get update -q >/dev/null
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The arm64 guest needs an arm64 static busybox: fetch Debian's package
+# without installing it.
+if [ "${1:-run}" = run ]; then
+	deb=$BUILD/deps/busybox-arm64
+	if [ ! -x "$deb/bin/busybox" ]; then
+		step "fetching busybox-static:arm64 from Debian"
+		if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+			$SUDO dpkg --add-architecture arm64
+			$SUDO apt-get update -q >/dev/null
+		fi
+		mkdir -p "$BUILD/deps"
+		(cd "$BUILD/deps" && rm -f busybox-static_*_arm64.deb &&
+			apt-get download -q busybox-static:arm64 >/dev/null) ||
+			{ $SUDO apt-get update -q >/dev/null &&
+			  (cd "$BUILD/deps" && apt-get download -q busybox-static:arm64 >/dev/null); }
+		dpkg -x "$BUILD"/deps/busybox-static_*_arm64.deb "$deb"
+	fi
+fi
+exit 0

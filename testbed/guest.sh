@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the guest for ARCH under TCG with its emulated IOMMU; the serial
+# console is kept in build/results/<flavour>-<arch>.log.
+# Usage: guest.sh ARCH [base]
+
+. "$(dirname "$0")/lib.sh"
+
+arch=$1
+flavour=${2:-series}
+kb=$BUILD/kbuild/$flavour-$arch
+cpio=$BUILD/initramfs/$flavour-$arch.cpio
+res=$BUILD/results
+log=$res/$flavour-$arch.log
+timeout=${GUEST_TIMEOUT:-1200}
+mkdir -p "$res"
+
+common=(-accel tcg -smp 2 -m 1G -display none -monitor none -no-reboot
+	-serial "file:$log" -initrd "$cpio")
+case $arch in
+x86_64)
+	qemu=(qemu-system-x86_64 -machine q35,kernel-irqchip=split
+	      -device intel-iommu,intremap=on,x-scalable-mode=on
+	      -bios /usr/share/qemu/qboot.rom)
+	append="console=ttyS0"
+	;;
+arm64)
+	qemu=(qemu-system-aarch64 -machine virt,iommu=smmuv3,gic-version=3
+	      -cpu max,pauth-impdef=on)
+	append="console=ttyAMA0"
+	;;
+esac
+
+step "$arch ($flavour): booting the guest (timeout ${timeout}s, console: build/results/$flavour-$arch.log)"
+rm -f "$log"
+start=$(date +%s)
+rc=0
+timeout "$timeout" "${qemu[@]}" "${common[@]}" -kernel "$kb/$(kimage "$arch")" \
+	-append "$append panic=-1 oops=panic" &
+pid=$!
+while ! wait_timeout "$pid" 30; do
+	step "  ... $arch guest running ($(($(date +%s) - start))s): $(grep -a -o 'TESTBED-BEGIN .*\|# Subtest: .*' "$log" 2>/dev/null | tail -n1)"
+done
+wait "$pid" || rc=$?
+[ "$rc" -eq 124 ] && step "$arch ($flavour): guest TIMED OUT after ${timeout}s"
+[ "$rc" -eq 0 ] || [ "$rc" -eq 124 ] || step "$arch ($flavour): qemu exited with $rc"
+echo "$rc" >"$res/$flavour-$arch.qemu-rc"
+step "$arch ($flavour): guest finished in $(($(date +%s) - start))s"

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the iommu kselftests static for ARCH against the headers of the
+# kernel just built, and pack them with busybox and init into an initramfs.
+# Usage: initramfs.sh ARCH [base]
+
+. "$(dirname "$0")/lib.sh"
+
+arch=$1
+flavour=${2:-series}
+src=$BUILD/src
+kb=$BUILD/kbuild/$flavour-$arch
+out=$BUILD/selftests/$flavour-$arch
+root=$BUILD/initramfs/$flavour-$arch
+cpio=$BUILD/initramfs/$flavour-$arch.cpio
+
+case $arch in
+x86_64) cross= ; busybox=/bin/busybox ;;
+arm64) cross=aarch64-linux-gnu- ; busybox=$BUILD/deps/busybox-arm64/bin/busybox ;;
+esac
+[ -x "$busybox" ] || die "no busybox for $arch at $busybox (run testbed/deps.sh)"
+[ -d "$kb/usr/include/linux" ] || die "no installed headers in $kb/usr/include (build the kernel first)"
+
+step "$arch ($flavour): building tools/testing/selftests/iommu (static)"
+mkdir -p "$out" "$BUILD/logs"
+log=$BUILD/logs/selftests-$flavour-$arch.log
+make -C "$src/tools/testing/selftests/iommu" OUTPUT="$out" \
+	CROSS_COMPILE="$cross" ARCH="$arch" \
+	KHDR_INCLUDES="-isystem $kb/usr/include" LDLIBS="-static -lpthread" \
+	>"$log" 2>&1 || { tail -n 30 "$log" >&2; die "selftests did not build, see $log"; }
+
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/tests"
+cp "$busybox" "$root/bin/busybox"
+for t in "$out"/*; do
+	[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$root/tests/"
+done
+[ -n "$(ls "$root/tests")" ] || die "no selftest binaries in $out"
+install -m 755 "$TESTBED/init" "$root/init"
+(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) >"$cpio"
+step "$arch ($flavour): initramfs $cpio ($(ls "$root/tests" | tr '\n' ' '))"

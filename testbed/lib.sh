@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers shared by the test bed scripts; sourced, not run.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+TESTBED=$TOP/testbed
+ARCHES="x86_64 arm64"
+
+# The Debian package the series was made on, and where it is installed.
+BASE_PKG=linux-source-6.12
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+BASE_MADE_ON=$(cat "$TESTBED/base-version")
+
+T0=${T0:-$(date +%s)}
+export T0
+
+# step NAME: announce a step with the time elapsed since the bed started.
+step() {
+	printf '==> [%4ds] %s\n' $(($(date +%s) - T0)) "$*" >&2
+}
+
+die() {
+	printf 'testbed: error: %s\n' "$*" >&2
+	exit 1
+}
+
+# run_logged LOG CMD...: run a long command with its output in LOG, printing
+# a heartbeat every minute so a slow build does not look hung.
+run_logged() {
+	local log=$1 pid start rc
+	shift
+	start=$(date +%s)
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	while ! wait_timeout "$pid" 60; do
+		step "  ... still running ($(($(date +%s) - start))s): $(tail -n1 "$log" | cut -c1-100)"
+	done
+	rc=0
+	wait "$pid" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		tail -n 40 "$log" >&2
+		die "'$*' failed (exit $rc), full log: $log"
+	fi
+}
+
+# wait_timeout PID SECS: true once PID has exited, false after SECS.
+wait_timeout() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 1
+	done
+	return 1
+}
+
+base_version() {
+	dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true
+}
+
+kcross() {
+	case $1 in
+	x86_64) echo "ARCH=x86_64" ;;
+	arm64) echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
+	*) die "unknown arch $1" ;;
+	esac
+}
+
+kimage() {
+	case $1 in
+	x86_64) echo arch/x86/boot/bzImage ;;
+	arm64) echo arch/arm64/boot/Image ;;
+	esac
+}

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Parse the guests' serial logs into TAP files and one results table.
+
+Usage: results.py FLAVOUR ARCH... [--readme README.md]
+
+For each ARCH, reads build/results/FLAVOUR-ARCH.log and writes
+build/results/FLAVOUR-ARCH.tap (KUnit and kselftest TAP, cleaned of kernel
+timestamps). Prints a table with one row per suite and one column per guest,
+then every failing case by name. Exits 1 on any failure: a failed or
+missing case, a suite that did not finish, an IOMMU that did not probe, a
+kernel warning, or a guest that timed out.
+"""
+
+import json
+import os
+import re
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(os.environ.get('BUILD', os.path.join(TOP, 'build')), 'results')
+
+GUESTS = {
+    'x86_64': ('x86_64, VT-d', re.compile(r'DMAR: dmar\d+: Using Queued invalidation')),
+    'arm64': ('arm64, SMMUv3', re.compile(r'arm-smmu-v3 \S+: ias \d+-bit, oas \d+-bit')),
+}
+KERNEL_TROUBLE = re.compile(r'WARNING: |BUG: |Oops|Kernel panic|kmemleak|UBSAN:|KASAN:')
+TS = re.compile(r'^\[\s*\d+\.\d+\] ?')
+RESULT = re.compile(r'^(not ok|ok) (\d+) (.*?)(?: # (SKIP|TODO)\b ?(.*))?$')
+
+
+class Suite:
+    def __init__(self, kind, name):
+        self.kind, self.name = kind, name
+        self.passed, self.failed, self.skipped = [], [], []
+        self.planned = None
+        self.problems = []
+
+    def add(self, ok, case, directive, reason):
+        if directive == 'SKIP':
+            self.skipped.append((case, reason))
+        elif ok:
+            self.passed.append(case)
+        else:
+            self.failed.append(case)
+
+    def total(self):
+        return len(self.passed) + len(self.failed) + len(self.skipped)
+
+    def cell(self):
+        s = f'{len(self.passed)} pass, {len(self.failed)} fail, {len(self.skipped)} skip'
+        if self.problems:
+            s += ' (' + '; '.join(self.problems) + ')'
+        return s
+
+    def bad(self):
+        return bool(self.failed or self.problems)
+
+
+def clean(line):
+    return TS.sub('', line.rstrip('\r\n'))
+
+
+def parse_kunit(lines):
+    """KUnit prints KTAP at boot: suites at indent 4, their cases at indent 8
+    (parameterised cases deeper, counted once), the suite verdict at 0."""
+    suites, cur, tap = {}, None, []
+    for raw in lines:
+        if 'TESTBED-KUNIT-DONE' in raw:
+            break
+        line = clean(raw)
+        m = re.match(r'^    # Subtest: (\S+)$', line)
+        if m:
+            cur = suites.setdefault(m.group(1), Suite('kunit', m.group(1)))
+            tap.append(line)
+            continue
+        if cur is None:
+            continue
+        if line.startswith('    ') or line.startswith('ok ') or line.startswith('not ok '):
+            tap.append(line)
+        m = re.match(r'^    1\.\.(\d+)$', line)
+        if m:
+            cur.planned = int(m.group(1))
+            continue
+        m = RESULT.match(line[4:]) if line.startswith('    ') and not line.startswith('     ') else None
+        if m:
+            cur.add(m.group(1) == 'ok', m.group(3), m.group(4), m.group(5))
+            continue
+        m = RESULT.match(line)
+        if m and m.group(3) == cur.name:
+            if m.group(1) != 'ok' and not cur.failed:
+                cur.problems.append('suite reported not ok')
+            cur = None
+    for s in suites.values():
+        if s.planned is not None and s.total() != s.planned:
+            s.problems.append(f'ran {s.total()} of {s.planned}')
+    return suites, tap
+
+
+def parse_kselftests(lines):
+    suites, tap, cur, in_body = {}, [], None, False
+    for raw in lines:
+        line = raw.rstrip('\r\n')
+        m = re.match(r'^TESTBED-BEGIN (\S+)$', line)
+        if m:
+            cur = suites.setdefault(m.group(1), Suite('kselftest', m.group(1)))
+            cur.problems.append('did not finish')
+            tap.append(f'# kselftest {cur.name}')
+            continue
+        if cur is None:
+            continue
+        m = re.match(r'^TESTBED-END (\S+) rc=(\d+)$', line)
+        if m:
+            cur.problems.remove('did not finish')
+            if int(m.group(2)) != 0 and not cur.failed:
+                cur.problems.append(f'exit code {m.group(2)}')
+            if cur.planned is not None and cur.total() != cur.planned:
+                cur.problems.append(f'ran {cur.total()} of {cur.planned}')
+            cur = None
+            continue
+        tap.append(line)
+        m = re.match(r'^1\.\.(\d+)$', line)
+        if m:
+            cur.planned = int(m.group(1))
+            continue
+        m = RESULT.match(line)
+        if m:
+            cur.add(m.group(1) == 'ok', m.group(3), m.group(4), m.group(5))
+    return suites, tap
+
+
+def expected():
+    want = {}
+    with open(os.environ.get('EXPECT', os.path.join(TOP, 'testbed', 'expect'))) as f:
+        for line in f:
+            line = line.split('#', 1)[0].split()
+            if len(line) == 3:
+                want.setdefault(line[0], []).append((line[1], line[2]))
+    return want
+
+
+def analyse(flavour, arch):
+    log = os.path.join(RESULTS, f'{flavour}-{arch}.log')
+    guest = {'suites': {}, 'problems': [], 'probed': False, 'trouble': []}
+    if not os.path.exists(log):
+        guest['problems'].append('no console log')
+        return guest
+    with open(log, errors='replace') as f:
+        lines = f.readlines()
+    kunit, ktap = parse_kunit(lines)
+    ksft, stap = parse_kselftests(lines)
+    guest['suites'] = {('kunit', k): v for k, v in kunit.items()}
+    guest['suites'].update({('kselftest', k): v for k, v in ksft.items()})
+    text = ''.join(lines)
+    guest['probed'] = bool(GUESTS[arch][1].search(text))
+    if not guest['probed']:
+        guest['problems'].append(f'{GUESTS[arch][0]}: IOMMU not probed')
+    guest['trouble'] = [clean(l) for l in lines if KERNEL_TROUBLE.search(l)][:5]
+    if guest['trouble']:
+        guest['problems'].append('kernel warning: ' + guest['trouble'][0])
+    if 'TESTBED-DONE' not in text:
+        guest['problems'].append('guest did not finish')
+    rcfile = os.path.join(RESULTS, f'{flavour}-{arch}.qemu-rc')
+    if os.path.exists(rcfile):
+        rc = open(rcfile).read().strip()
+        if rc == '124':
+            guest['problems'].append('guest timed out')
+    for kind, name in expected().get(arch, []):
+        if (kind, name) not in guest['suites']:
+            s = Suite(kind, name)
+            s.problems.append('missing')
+            guest['suites'][(kind, name)] = s
+    with open(os.path.join(RESULTS, f'{flavour}-{arch}.tap'), 'w') as f:
+        f.write('\n'.join(['# KUnit'] + ktap + ['# kselftests'] + stap) + '\n')
+    return guest
+
+
+def table(flavour, guests):
+    arches = list(guests)
+    head = '| suite | ' + ' | '.join(GUESTS[a][0] for a in arches) + ' |'
+    rows = [head, '|' + ' --- |' * (len(arches) + 1)]
+    rows.append('| IOMMU probed | ' + ' | '.join(
+        'yes' if guests[a]['probed'] else '**no**' for a in arches) + ' |')
+    keys = sorted({k for g in guests.values() for k in g['suites']},
+                  key=lambda k: (k[0] != 'kunit', k[1]))
+    for key in keys:
+        cells = []
+        for a in arches:
+            s = guests[a]['suites'].get(key)
+            cells.append('n/a' if s is None else
+                         (f'**{s.cell()}**' if s.bad() else s.cell()))
+        rows.append(f'| {key[0]}: {key[1]} | ' + ' | '.join(cells) + ' |')
+    rows.append('| kernel log | ' + ' | '.join(
+        '**' + guests[a]['trouble'][0].replace('|', '/') + '**' if guests[a]['trouble']
+        else 'no warnings' for a in arches) + ' |')
+    return '\n'.join(rows)
+
+
+def main():
+    args = sys.argv[1:]
+    readme = None
+    if '--readme' in args:
+        i = args.index('--readme')
+        readme = args[i + 1]
+        del args[i:i + 2]
+    flavour, arches = args[0], args[1:]
+    guests = {a: analyse(flavour, a) for a in arches}
+    tab = table(flavour, guests)
+    failures = []
+    for a, g in guests.items():
+        failures += [f'{a}: {p}' for p in g['problems']]
+        for (kind, name), s in sorted(g['suites'].items()):
+            failures += [f'{a}: {kind} {name}: FAILED {c}' for c in s.failed]
+            failures += [f'{a}: {kind} {name}: {p}' for p in s.problems]
+    skips = [f'{a}: {kind} {name}: skipped {c}: {r}'
+             for a, g in guests.items() for (kind, name), s in sorted(g['suites'].items())
+             for c, r in s.skipped]
+    verdict = 'PASS' if not failures else 'FAIL'
+    print(f'\nResults ({flavour}):\n')
+    print(tab)
+    for line in skips:
+        print('  ' + line)
+    for line in failures:
+        print('  ' + line)
+    print(f'\nVerdict: {verdict}')
+    summary = {a: {f'{k[0]}:{k[1]}': {'pass': len(s.passed), 'fail': len(s.failed),
+                                       'skip': len(s.skipped), 'problems': s.problems}
+                   for k, s in g['suites'].items()} for a, g in guests.items()}
+    with open(os.path.join(RESULTS, f'{flavour}-summary.json'), 'w') as f:
+        json.dump({'verdict': verdict, 'failures': failures, 'guests': summary}, f, indent=1)
+    with open(os.path.join(RESULTS, f'{flavour}-table.md'), 'w') as f:
+        f.write(tab + '\n')
+    if readme and not failures:
+        text = open(readme).read()
+        begin, end = '<!-- results:begin -->', '<!-- results:end -->'
+        if begin in text and end in text:
+            pre, rest = text.split(begin, 1)
+            post = rest.split(end, 1)[1]
+            with open(readme, 'w') as f:
+                f.write(pre + begin + '\n' + tab + '\n' + end + post)
+    return 0 if not failures else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
