@@ -56,16 +56,27 @@ ensure_base() {
 	)
 }
 
-# Print the commit of the series applied to the base.
+# Debian's .gitignore ignores every top-level path ("/*"), which would hide
+# new files from git in the editable tree; drop that rule from the working
+# copy only.
+unhide_new_files() {
+	sed -i '/^\/\*$/d; /^!\/debian\/$/d' "$1/.gitignore"
+	git -C "$1" update-index --skip-worktree .gitignore
+}
+
+# Print the commit of the series applied to the base. With "base", apply
+# only the patches listed in testbed/base-patches (the base's own selftests
+# do not compile without the first one) and none of the added files.
 series_commit() {
-	local apply=$BUILD/apply p n=0 root
+	local apply=$BUILD/apply p n=0 root list=$TOP/patches/series
+	[ "${1:-}" = base ] && list=$TESTBED/base-patches
 	if [ ! -e "$apply/.git" ]; then
 		git -C "$REPO" worktree prune
 		git -C "$REPO" worktree add -q --detach "$apply" base
 	fi
 	git -C "$apply" checkout -q -f --detach base
 	git -C "$apply" clean -q -fdx
-	if [ -f "$TOP/patches/series" ]; then
+	if [ -f "$list" ]; then
 		while read -r p; do
 			case $p in '' | '#'*) continue ;; esac
 			n=$((n + 1))
@@ -75,9 +86,10 @@ series_commit() {
 					git -C "$apply" am --abort >/dev/null 2>&1 || true
 					die "patches/$p does not apply to $BASE_PKG $(base_version)"
 				}
-		done <"$TOP/patches/series"
+		done <"$list"
 	fi
 	for root in $OVERLAY_ROOTS; do
+		[ "${1:-}" = base ] && break
 		[ -d "$TOP/$root" ] && cp -a "$TOP/$root" "$apply/"
 	done
 	git -C "$apply" add -A -f
@@ -86,7 +98,7 @@ series_commit() {
 			git -C "$apply" -c user.name=testbed -c user.email=testbed@localhost \
 			commit -q -m "Files added by the series"
 	fi
-	step "series: $n patches applied, files added by the series on top" 
+	step "series: $n patches applied${1:+ (base)}"
 	git -C "$apply" rev-parse HEAD
 }
 
@@ -104,8 +116,9 @@ ensure_base
 case ${1:-src} in
 src)
 	if [ "${2:-}" = base ]; then
-		step "build/src: the unmodified base"
-		checkout_src base
+		step "build/src: the base kernel with only the patches in testbed/base-patches"
+		rev=$(series_commit base)
+		checkout_src "$rev"
 	else
 		rev=$(series_commit)
 		checkout_src "$rev"
@@ -117,6 +130,7 @@ dev)
 	if [ "$(git rev-parse HEAD)" = "$(git rev-parse base)" ] ||
 	   [ "${FORCE:-}" = 1 ]; then
 		git checkout -q -f -B work "$rev"
+		unhide_new_files "$REPO"
 	elif [ "$(git rev-parse 'HEAD^{tree}')" != "$(git rev-parse "$rev^{tree}")" ] ||
 	     ! git diff --quiet HEAD; then
 		die "build/linux differs from the series in this repository: run 'make export' to keep its changes, or 'make tree FORCE=1' to discard them"

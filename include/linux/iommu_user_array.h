@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Arrays of driver-specific entries in user memory, such as the cache
+ * invalidation requests of IOMMU_HWPT_INVALIDATE, served to IOMMU drivers
+ * one entry or one batch at a time. See
+ * Documentation/driver-api/iommu/user-invalidation.rst.
+ */
+#ifndef __LINUX_IOMMU_USER_ARRAY_H
+#define __LINUX_IOMMU_USER_ARRAY_H
+
+#include <linux/compiler_types.h>
+#include <linux/stddef.h>
+#include <linux/types.h>
+
+/* Caps that keep one call from pinning a CPU or scanning a huge entry */
+#define IOMMU_USER_ARRAY_MAX_ENTRIES	(1U << 19)
+
+/**
+ * enum iommu_user_array_flags - layout of a struct iommu_user_data_array
+ * @IOMMU_USER_ARRAY_RING: the entries are a ring of @entry_num slots (a power
+ *                         of two); positions carry one wrap bit above the
+ *                         slot index, as SMMUv3 CMDQ_PROD and CMDQ_CONS do.
+ *                         Without it the entries are a linear array.
+ */
+enum iommu_user_array_flags {
+	IOMMU_USER_ARRAY_RING = 1 << 0,
+};
+
+/**
+ * struct iommu_user_data_array - driver-specific entries in user memory
+ * @type: the data type of every entry, one of the uAPI's data types such as
+ *        enum iommu_hwpt_invalidate_data_type
+ *
+ * Drivers read the entries only with iommu_user_array_fetch() or
+ * iommu_user_array_next() and report what they handled with
+ * iommu_user_array_ack(). The other fields belong to the iommufd core.
+ */
+struct iommu_user_data_array {
+	unsigned int type;
+	/* private: */
+	void __user *uptr;
+	size_t entry_len;
+	u32 entry_num;
+	u32 head;
+	u32 tail;
+	u32 flags;
+	u32 next;
+	u32 done;
+};
+
+int iommu_user_array_init(struct iommu_user_data_array *array,
+			  unsigned int type, void __user *uptr,
+			  size_t entry_len, u32 entry_num, u32 head, u32 tail,
+			  u32 flags);
+u32 iommu_user_array_count(const struct iommu_user_data_array *array);
+u32 iommu_user_array_report(const struct iommu_user_data_array *array,
+			    u32 *head);
+int __iommu_user_array_fetch(struct iommu_user_data_array *array,
+			     unsigned int type, void *kdst, size_t kdst_len,
+			     size_t min_len, u32 max);
+void iommu_user_array_ack(struct iommu_user_data_array *array, u32 n);
+
+/**
+ * iommu_user_array_fetch - copy the next entries of a user array
+ * @array: the array the driver was given
+ * @type: the data type the driver expects; must match @array->type
+ * @kdst: a kernel array of at least @max entries of the driver's struct
+ * @max: the number of entries @kdst can hold
+ * @min_last: the last member of the struct in its first uAPI version
+ *
+ * Copies up to @max entries that follow the last fetched one, in order, with
+ * one copy_from_user() per contiguous run. Each entry is converted to the
+ * kernel's struct size: a shorter (older) user entry is zero-extended, a
+ * longer (newer) one must have zero trailing bytes.
+ *
+ * Return: the number of entries copied; 0 once every entry was fetched;
+ * -EINVAL if @type does not match or an entry is shorter than @min_last
+ * requires, -E2BIG if the first entry has non-zero trailing bytes, -EFAULT if
+ * it cannot be read. A bad entry after the first ends the batch before it, so
+ * the entries ahead of it are returned first and the next call reports it.
+ */
+#define iommu_user_array_fetch(array, type, kdst, max, min_last)             \
+	__iommu_user_array_fetch(array, type, kdst, sizeof(*(kdst)),          \
+				 offsetofend(typeof(*(kdst)), min_last), max)
+
+/**
+ * iommu_user_array_next - copy the next entry of a user array
+ * @array: the array the driver was given
+ * @type: the data type the driver expects; must match @array->type
+ * @kdst: the kernel struct to fill
+ * @min_last: the last member of the struct in its first uAPI version
+ *
+ * Return: 1 if an entry was copied, 0 once every entry was fetched, or an
+ * error as for iommu_user_array_fetch().
+ */
+#define iommu_user_array_next(array, type, kdst, min_last)                    \
+	iommu_user_array_fetch(array, type, kdst, 1, min_last)
+
+#endif /* __LINUX_IOMMU_USER_ARRAY_H */
