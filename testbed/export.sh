@@ -17,12 +17,16 @@ git diff --quiet HEAD && git diff --cached --quiet ||
 [ -z "$(git ls-files --others --exclude-standard)" ] ||
 	die "build/linux has untracked files: git add them or remove them"
 
-# Files the series adds.
-for root in $OVERLAY_ROOTS; do
-	rm -rf "${TOP:?}/$root"
-done
-git diff --name-only --no-renames --diff-filter=A base HEAD | while read -r f; do
+# Files the series adds: copy them over, and remove the ones this
+# repository tracks that the series no longer adds. Untracked files under
+# the kernel paths here are left alone.
+added=$(git diff --name-only --no-renames --diff-filter=A base HEAD)
+for f in $added; do
 	install -D -m "$(stat -c %a "$f")" "$f" "$TOP/$f"
+done
+# shellcheck disable=SC2086
+git -C "$TOP" ls-files -- $OVERLAY_ROOTS | while read -r f; do
+	grep -qxF "$f" <<<"$added" || { rm -f "${TOP:?}/$f"; echo "  removed $f"; }
 done
 
 # Changes to files of the base, one patch per commit.
@@ -39,4 +43,4 @@ for c in $(git rev-list --reverse base..HEAD); do
 		>"$TOP/patches/$name"
 	echo "$name" >>"$TOP/patches/series"
 done
-step "exported $n patches and $(git diff --name-only --diff-filter=A base HEAD | wc -l) added files"
+step "exported $n patches and $(wc -w <<<"$added") added files"
