@@ -6,13 +6,13 @@ SHELL := /bin/bash
 .PHONY: run test check tree export clean help
 
 help:
-	@sed -n '/^## Commands/,/^## /p' README.md | sed '$$d'
+	@sed -n '/^## Commands/,/^## Results/p' README.md | sed '$$d'
 
 run:
-	testbed/run.sh $(if $(BASE),base,series)
+	$(if $(ARCHES),ARCHES="$(ARCHES)") testbed/run.sh $(if $(BASE),base,series)
 
 test: check
-	testbed/run.sh series
+	$(if $(ARCHES),ARCHES="$(ARCHES)") testbed/run.sh series
 
 check:
 	testbed/check.sh

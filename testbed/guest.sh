@@ -15,7 +15,7 @@ log=$res/$flavour-$arch.log
 timeout=${GUEST_TIMEOUT:-1200}
 mkdir -p "$res"
 
-common=(-accel tcg -smp 2 -m 1G -display none -monitor none -no-reboot
+common=(-accel tcg -smp 2 -m 2G -display none -monitor none -no-reboot
 	-serial "file:$log" -initrd "$cpio")
 case $arch in
 x86_64)

@@ -6,7 +6,6 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TESTBED=$TOP/testbed
-ARCHES="x86_64 arm64"
 
 # The Debian package the series was made on, and where it is installed.
 BASE_PKG=linux-source-6.12

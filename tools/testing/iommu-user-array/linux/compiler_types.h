@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _SHIM_LINUX_COMPILER_TYPES_H
+#define _SHIM_LINUX_COMPILER_TYPES_H
+
+/* User pointers are addresses in the simulated user space of shim.c */
+#define __user
+#define __must_check	__attribute__((__warn_unused_result__))
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+#endif
