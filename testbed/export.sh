@@ -29,18 +29,30 @@ git -C "$TOP" ls-files -- $OVERLAY_ROOTS | while read -r f; do
 	grep -qxF "$f" <<<"$added" || { rm -f "${TOP:?}/$f"; echo "  removed $f"; }
 done
 
-# Changes to files of the base, one patch per commit.
+# One patch per commit with its changes to files of the base; the files a
+# commit adds are listed against it in patches/added-files, in their final
+# version.
 rm -rf "$TOP/patches"
 mkdir -p "$TOP/patches"
+: >"$TOP/patches/series"
+: >"$TOP/patches/added-files"
 n=0
 for c in $(git rev-list --reverse base..HEAD); do
-	mapfile -t files < <(git diff-tree --no-commit-id --no-renames --name-only -r "$c" |
-		while read -r f; do git cat-file -e "base:$f" 2>/dev/null && echo "$f"; done)
-	[ ${#files[@]} -gt 0 ] || continue
 	n=$((n + 1))
 	name=$(printf '%04d-%s.patch' "$n" "$(git log -1 --format=%f "$c" | cut -c1-52)")
-	git format-patch -1 --stdout --no-signature --zero-commit --full-index "$c" -- "${files[@]}" \
-		>"$TOP/patches/$name"
+	mapfile -t files < <(git diff-tree --no-commit-id --no-renames --name-only -r "$c" |
+		while read -r f; do git cat-file -e "base:$f" 2>/dev/null && echo "$f"; done)
+	if [ ${#files[@]} -gt 0 ]; then
+		git format-patch -1 --stdout --no-signature --zero-commit --full-index "$c" -- "${files[@]}"
+	else
+		# Only added files: the message alone
+		git log -1 --format='From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001%nFrom: %an <%ae>%nDate: %aD%nSubject: [PATCH] %s%n%n%b' "$c"
+	fi >"$TOP/patches/$name"
 	echo "$name" >>"$TOP/patches/series"
+	git diff-tree --no-commit-id --no-renames --name-only --diff-filter=A -r "$c" |
+		while read -r f; do
+			git cat-file -e "base:$f" 2>/dev/null && continue
+			grep -qxF "$f" <<<"$added" && printf '%s %s\n' "$name" "$f"
+		done >>"$TOP/patches/added-files"
 done
 step "exported $n patches and $(wc -w <<<"$added") added files"

@@ -3,6 +3,10 @@
 
 set -euo pipefail
 
+# Debian's own tools first: the kernel's scripts need Debian's python3
+# modules (ply and git for spdxcheck.py), not another python on PATH.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TESTBED=$TOP/testbed

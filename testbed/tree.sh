@@ -7,10 +7,12 @@
 #   tree.sh apply       only check that the series applies (build/apply)
 #
 # build/linux is a git repository whose first commit, tagged "base", is the
-# unmodified Debian source. The series is applied in the worktree build/apply
-# (patches/ in series order with git am, then the files the series adds), and
-# build/src is moved to the result, so only files that changed since the last
-# run get new timestamps and kernel builds stay incremental.
+# unmodified Debian source. The series is applied in the worktree build/apply,
+# one commit per patch in patches/series: its changes to files of the base,
+# plus the files it adds (patches/added-files names them, the copies at their
+# kernel paths in this repository hold them). build/src is then moved to the
+# result, so only files that changed since the last run get new timestamps
+# and kernel builds stay incremental.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -68,7 +70,8 @@ unhide_new_files() {
 # only the patches listed in testbed/base-patches (the base's own selftests
 # do not compile without the first one) and none of the added files.
 series_commit() {
-	local apply=$BUILD/apply p n=0 root list=$TOP/patches/series
+	local apply=$BUILD/apply p n=0 list=$TOP/patches/series
+	local tmp=$BUILD/apply-msg f
 	[ "${1:-}" = base ] && list=$TESTBED/base-patches
 	if [ ! -e "$apply/.git" ]; then
 		git -C "$REPO" worktree prune
@@ -76,29 +79,41 @@ series_commit() {
 	fi
 	git -C "$apply" checkout -q -f --detach base
 	git -C "$apply" clean -q -fdx
-	if [ -f "$list" ]; then
-		while read -r p; do
-			case $p in '' | '#'*) continue ;; esac
-			n=$((n + 1))
-			git -C "$apply" -c user.name=testbed -c user.email=testbed@localhost \
-				am -q --committer-date-is-author-date "$TOP/patches/$p" >&2 ||
-				{
-					git -C "$apply" am --abort >/dev/null 2>&1 || true
-					die "patches/$p does not apply to $BASE_PKG $(base_version)"
-				}
-		done <"$list"
-	fi
-	for root in $OVERLAY_ROOTS; do
-		[ "${1:-}" = base ] && break
-		[ -d "$TOP/$root" ] && cp -a "$TOP/$root" "$apply/"
-	done
-	git -C "$apply" add -A -f
-	if ! git -C "$apply" diff --cached --quiet; then
-		GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
-			git -C "$apply" -c user.name=testbed -c user.email=testbed@localhost \
-			commit -q -m "Files added by the series"
-	fi
-	step "series: $n patches applied${1:+ (base)}"
+	mkdir -p "$tmp"
+	[ -f "$list" ] || die "no $list"
+	while read -r p; do
+		case $p in '' | '#'*) continue ;; esac
+		n=$((n + 1))
+		# The patch's changes to files of the base ...
+		git mailinfo "$tmp/msg" "$tmp/diff" <"$TOP/patches/$p" >"$tmp/info" ||
+			die "patches/$p is not a patch"
+		if [ -s "$tmp/diff" ]; then
+			git -C "$apply" apply --index --whitespace=nowarn "$tmp/diff" ||
+				die "patches/$p does not apply to $BASE_PKG $(base_version)"
+		fi
+		# ... and the files it adds, as this repository holds them.
+		if [ "${1:-}" != base ] && [ -f "$TOP/patches/added-files" ]; then
+			awk -v p="$p" '$1 == p { print $2 }' "$TOP/patches/added-files" |
+				while read -r f; do
+					[ -f "$TOP/$f" ] || die "patches/added-files: $f is missing"
+					install -D -m "$(stat -c %a "$TOP/$f")" "$TOP/$f" "$apply/$f"
+					git -C "$apply" add -f "$f"
+				done
+		fi
+		{
+			sed -n 's/^Subject: //p' "$tmp/info"
+			echo
+			cat "$tmp/msg"
+		} >"$tmp/message"
+		GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
+		GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
+		GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
+		GIT_COMMITTER_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
+		GIT_COMMITTER_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
+		GIT_COMMITTER_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
+			git -C "$apply" commit -q --allow-empty --cleanup=verbatim -F "$tmp/message"
+	done <"$list"
+	step "series: $n patches applied${1:+ (base only: testbed/base-patches)}"
 	git -C "$apply" rev-parse HEAD
 }
 

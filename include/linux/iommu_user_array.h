@@ -8,12 +8,13 @@
 #ifndef __LINUX_IOMMU_USER_ARRAY_H
 #define __LINUX_IOMMU_USER_ARRAY_H
 
+#include <linux/bits.h>
 #include <linux/compiler_types.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 
 /* Caps that keep one call from pinning a CPU or scanning a huge entry */
-#define IOMMU_USER_ARRAY_MAX_ENTRIES	(1U << 19)
+#define IOMMU_USER_ARRAY_MAX_ENTRIES	BIT(19)
 
 /**
  * enum iommu_user_array_flags - layout of a struct iommu_user_data_array
@@ -80,14 +81,14 @@ void iommu_user_array_ack(struct iommu_user_data_array *array, u32 n);
  * the entries ahead of it are returned first and the next call reports it.
  */
 #define iommu_user_array_fetch(array, type, kdst, max, min_last)             \
-	__iommu_user_array_fetch(array, type, kdst, sizeof(*(kdst)),          \
-				 offsetofend(typeof(*(kdst)), min_last), max)
+	__iommu_user_array_fetch(array, type, kdst, sizeof(kdst[0]),          \
+				 offsetofend(typeof(kdst[0]), min_last), max)
 
 /**
  * iommu_user_array_next - copy the next entry of a user array
  * @array: the array the driver was given
  * @type: the data type the driver expects; must match @array->type
- * @kdst: the kernel struct to fill
+ * @kdst: a pointer to the kernel struct to fill
  * @min_last: the last member of the struct in its first uAPI version
  *
  * Return: 1 if an entry was copied, 0 once every entry was fetched, or an

@@ -450,7 +450,7 @@ struct race {
 	int fd;
 	__u32 hwpt_id;
 	struct inv_req *reqs;
-	volatile int stop;
+	int stop;
 	int enoent;
 	int other;
 };
@@ -461,12 +461,12 @@ static void *invalidate_loop(void *arg)
 	__u32 done, head;
 	int rc;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		head = 0;
 		rc = inv(r->fd, r->hwpt_id, r->reqs, SELFTEST,
 			 sizeof(struct inv_req), 8, RING, &head, 8, &done);
 		if (rc == -ENOENT)
-			r->enoent++;
+			__atomic_add_fetch(&r->enoent, 1, __ATOMIC_RELAXED);
 		else if (rc && rc != -EBUSY)
 			r->other++;
 	}
@@ -490,9 +490,9 @@ TEST_F(invalidate, race_with_destroy)
 	/* The destroy waits out a concurrent invalidation, then wins */
 	while (_test_ioctl_destroy(self->fd, self->nested_id))
 		ASSERT_EQ(EBUSY, errno);
-	while (!r.enoent)
+	while (!__atomic_load_n(&r.enoent, __ATOMIC_RELAXED))
 		usleep(1000);
-	r.stop = 1;
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	ASSERT_EQ(0, r.other);
 	EXPECT_ERRNO(ENOENT, _test_ioctl_destroy(self->fd, self->nested_id));
