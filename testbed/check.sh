@@ -19,6 +19,12 @@ step "test bed: results parser on sample logs"
 step "series applies to the base"
 "$TESTBED/tree.sh" apply
 apply=$BUILD/apply
+mkdir -p "$BUILD/check"
+
+step "user-space tests of the iterator (tools/testing/iommu-user-array)"
+make -s -C "$apply/tools/testing/iommu-user-array" check >"$BUILD/check/user-array.log" 2>&1 ||
+	{ tail -n 30 "$BUILD/check/user-array.log" >&2; bad "tools/testing/iommu-user-array"; }
+grep -a '^iommu-user-array:' "$BUILD/check/user-array.log" || true
 
 step "checkpatch --strict on every patch of the series"
 mkdir -p "$BUILD/check"

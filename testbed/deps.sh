@@ -5,7 +5,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-want=(make gcc git python3 python3-ply python3-git perl coccinelle "$BASE_PKG" xz-utils bc)
+want=(make gcc git python3 python3-ply python3-git perl coccinelle "$BASE_PKG" xz-utils bc
+      clang libclang-rt-14-dev)
 if [ "${1:-run}" = run ]; then
 	want+=(flex bison libelf-dev libssl-dev cpio ccache rsync kmod
 	       gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static

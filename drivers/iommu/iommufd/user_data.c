@@ -183,8 +183,12 @@ static int copy_run(const struct iommu_user_data_array *array, void *dst,
 	bytes = array_size(n, elen);
 	left = copy_from_user(dst, src, bytes);
 	got = (bytes - left) / elen;
-	if (!got)
+	if (!got) {
+		/* Report what the entry alone gives: -E2BIG before -EFAULT */
+		if (elen > kdst_len)
+			return copy_one_long(array, dst, kdst_len, src);
 		return -EFAULT;
+	}
 
 	if (elen > kdst_len) {
 		/* Compact in place; a destination never passes its source */

@@ -294,7 +294,7 @@ TEST_F(invalidate, ring_geometry)
 		{ 8, 16, 17 },	/* head beyond 2 * entry_num */
 		{ 8, 0, 16 },	/* tail beyond 2 * entry_num */
 		{ 8, 1, 10 },	/* nine entries in eight slots */
-		{ 8, 10, 1 },	/* tail behind head: 2 * 8 - 9 apart */
+		{ 8, 10, 3 },	/* nine entries, across the wrap */
 		{ 1U << 20, 0, 1 },	/* above the cap */
 	};
 	__u32 done, head;

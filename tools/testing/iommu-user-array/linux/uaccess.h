@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _SHIM_LINUX_UACCESS_H
+#define _SHIM_LINUX_UACCESS_H
+
+#include <linux/compiler_types.h>
+#include <linux/types.h>
+
+/* The kernel's <linux/uaccess.h> brings <asm/page.h> along */
+#define PAGE_SIZE	4096UL
+
+/*
+ * Accesses to the simulated user space of shim.c, with the kernel's results:
+ * copy_from_user() stops at the first unreadable byte, zeroes the rest of
+ * @to and returns the number of bytes not copied.
+ */
+unsigned long __must_check copy_from_user(void *to, const void __user *from,
+					  unsigned long n);
+int check_zeroed_user(const void __user *from, size_t size);
+
+#endif

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Every array geometry of up to 8 slots through the iterator: linear arrays
+ * of 0 to 8 entries and rings of 1, 2, 4 and 8 slots with every head and
+ * tail, valid or not; entry lengths around the driver's struct; a fault or
+ * non-zero trailing bytes at every slot; every batch size from 1 to 9; and a
+ * driver that fails at every entry, acking per batch, per entry or at the
+ * end in turns. Each call is checked against the model (harness.h).
+ */
+#include <limits.h>
+#include <linux/uaccess.h>
+#include "harness.h"
+
+/* The driver's struct: 16 bytes, of which the first uAPI version had 8 */
+struct test_entry {
+	__u64 addr;
+	__u32 len;
+	__u32 flags;
+};
+
+#define KSIZE	sizeof(struct test_entry)
+#define MIN_LEN	offsetofend(struct test_entry, addr)
+#define MAX_NUM	8
+#define NO_STOP	UINT_MAX
+
+static const size_t lens[] = { 0, 4, 7, 8, 12, 16, 20, 24, 32 };
+
+/* What is wrong with the user memory of one slot */
+enum pert {
+	P_NONE,
+	P_FAULT_ENTRY,		/* the whole entry unreadable */
+	P_FAULT_MID,		/* one byte in the middle */
+	P_FAULT_LAST,		/* its last byte, trailing if the entry is long */
+	P_NONZERO,		/* first trailing byte non-zero */
+	P_NONZERO_LAST,		/* last trailing byte non-zero */
+	P_BOTH,			/* non-zero trailing byte, then a fault */
+	NR_PERT,
+};
+
+static const char *const pert_name[] = {
+	"none", "fault-entry", "fault-mid", "fault-last", "nonzero",
+	"nonzero-last", "nonzero+fault",
+};
+
+enum ack_mode { ACK_BATCH, ACK_ENTRY, ACK_DEFERRED, NR_ACK };
+
+static const char *const ack_name[] = { "batch", "entry", "deferred" };
+
+/* The driver: fixed batches; handles entries until index stop fails */
+struct plan {
+	u32 batch, stop, pending;
+	enum ack_mode mode;
+};
+
+static struct {
+	u32 flags, num, head, tail, slot;
+	unsigned long uptr;
+	size_t elen;
+	enum pert pert;
+	struct plan *plan;
+} cur;
+
+static struct harness h;
+static unsigned long nr_cases, nr_refused;
+
+static void describe(FILE *f)
+{
+	fprintf(f, "%s entry_num %u head %u tail %u uptr %#lx entry_len %zu",
+		cur.flags & IOMMU_USER_ARRAY_RING ? "ring" : "linear", cur.num,
+		cur.head, cur.tail, cur.uptr, cur.elen);
+	if (cur.flags & ~IOMMU_USER_ARRAY_RING)
+		fprintf(f, " flags %#x", cur.flags);
+	if (cur.pert)
+		fprintf(f, " %s at slot %u", pert_name[cur.pert], cur.slot);
+	if (cur.plan) {
+		fprintf(f, " batch %u ack %s", cur.plan->batch,
+			ack_name[cur.plan->mode]);
+		if (cur.plan->stop != NO_STOP)
+			fprintf(f, " fails at entry %u", cur.plan->stop);
+	}
+}
+
+static u32 plan_batch(void *ctx, u32 call)
+{
+	return ((struct plan *)ctx)->batch;
+}
+
+static bool plan_handle(struct harness *h, void *ctx, u32 got)
+{
+	struct plan *p = ctx;
+	u32 before = h->fetched - got, n, i;
+
+	n = p->stop > before ? min(got, p->stop - before) : 0;
+	switch (p->mode) {
+	case ACK_BATCH:
+		h_ack(h, n);
+		break;
+	case ACK_ENTRY:
+		for (i = 0; i < n; i++)
+			h_ack(h, 1);
+		break;
+	default:
+		p->pending += n;
+	}
+	return n == got;
+}
+
+static void plan_finish(struct harness *h, void *ctx)
+{
+	struct plan *p = ctx;
+
+	h_ack(h, p->pending);
+}
+
+/* Through the macros, as a driver calls them */
+static int fetch_test_entry(struct iommu_user_data_array *array,
+			    unsigned int type, void *kdst, u32 max)
+{
+	struct test_entry *e = kdst;
+
+	if (max == 1)
+		return iommu_user_array_next(array, type, e, addr);
+	return iommu_user_array_fetch(array, type, e, max, addr);
+}
+
+static const struct driver plan_driver = {
+	.batch = plan_batch,
+	.handle = plan_handle,
+	.finish = plan_finish,
+	.fetch = fetch_test_entry,
+};
+
+static bool pert_applies(enum pert pert, size_t elen)
+{
+	if (pert == P_NONE)
+		return true;
+	if (elen < MIN_LEN)
+		return false;	/* refused before any entry is read */
+	return pert < P_NONZERO || elen > KSIZE;
+}
+
+/* Distinct non-zero contents in every slot, zero trailing bytes */
+static void setup_user(u32 num, size_t elen, enum pert pert, u32 slot)
+{
+	size_t j, at = (size_t)slot * elen;
+	u8 *data;
+	u32 s;
+
+	uspace_reset((size_t)num * elen);
+	data = uspace_data();
+	for (s = 0; s < num; s++)
+		for (j = 0; j < elen && j < KSIZE; j++)
+			data[s * elen + j] = (0x11 + s * 0x35 + j * 7) | 1;
+	switch (pert) {
+	case P_NONE:
+		break;
+	case P_FAULT_ENTRY:
+		uspace_set_readable(at, elen, false);
+		break;
+	case P_FAULT_MID:
+		uspace_set_readable(at + elen / 2, 1, false);
+		break;
+	case P_FAULT_LAST:
+		uspace_set_readable(at + elen - 1, 1, false);
+		break;
+	case P_NONZERO:
+		data[at + KSIZE] = 0x5a;
+		break;
+	case P_NONZERO_LAST:
+		data[at + elen - 1] = 0x5a;
+		break;
+	case P_BOTH:
+		data[at + KSIZE] = 0x5a;
+		uspace_set_readable(at + elen - 1, 1, false);
+		break;
+	default:
+		abort();
+	}
+}
+
+/* The entries before the first bad one: what a perfect driver handles */
+static u32 first_bad(void)
+{
+	u8 ent[MAX_KSIZE];
+	int err, alt;
+
+	if (h.m.elen < MIN_LEN)
+		return 0;
+	return model_good_run(&h.m, 0, h.m.count, ent, &err, &alt);
+}
+
+static void run_plan(struct plan *p)
+{
+	u32 expect;
+
+	cur.plan = p;
+	nr_cases++;
+	if (!h_run(&h, &plan_driver, p, cur.flags, cur.uptr, cur.elen,
+		   cur.num, cur.head, cur.tail, KSIZE, MIN_LEN)) {
+		nr_refused++;
+		return;
+	}
+	/* What user space is told: every entry before the failure */
+	expect = min(p->stop, first_bad());
+	H_CHECK(&h, h.done == expect && h.done_head == model_pos(&h.m, expect),
+		"report() = %u head %u at the end, expected %u head %u",
+		h.done, h.done_head, expect, model_pos(&h.m, expect));
+	if (p->stop == NO_STOP)
+		H_CHECK(&h, h.fetched == expect, "%u entries fetched", h.fetched);
+}
+
+static void run_geometry(u32 flags, u32 num, u32 head, u32 tail)
+{
+	struct plan p = { .batch = 1, .stop = NO_STOP };
+	struct model m;
+	u32 slot, batch, stop;
+	enum pert pert;
+	size_t l;
+
+	cur.flags = flags;
+	cur.num = num;
+	cur.head = head;
+	cur.tail = tail;
+	cur.uptr = USPACE_BASE;
+	for (l = 0; l < ARRAY_SIZE(lens); l++) {
+		cur.elen = lens[l];
+		cur.pert = P_NONE;
+		if (model_init(&m, flags, cur.uptr, cur.elen, num, head, tail)) {
+			run_plan(&p);	/* init() must refuse it */
+			continue;
+		}
+		for (pert = P_NONE; pert < NR_PERT; pert++) {
+			if (!pert_applies(pert, cur.elen))
+				continue;
+			cur.pert = pert;
+			for (slot = 0; slot < (pert ? num : 1); slot++) {
+				cur.slot = slot;
+				setup_user(num, cur.elen, pert, slot);
+				for (batch = 1; batch <= MAX_NUM + 1; batch++)
+					for (stop = 0; stop <= m.count + 1; stop++) {
+						/* Ack modes take turns */
+						p = (struct plan){
+							.batch = batch,
+							.stop = stop > m.count ?
+								NO_STOP : stop,
+							.mode = (batch + stop + slot) %
+								NR_ACK,
+						};
+						run_plan(&p);
+					}
+			}
+		}
+	}
+	cur.pert = P_NONE;
+	cur.plan = NULL;
+}
+
+static void test_geometries(void)
+{
+	u32 num, head, tail;
+
+	for (num = 0; num <= MAX_NUM; num++)
+		for (head = 0; head <= 2; head++)
+			for (tail = 0; tail <= num + 1; tail++)
+				run_geometry(0, num, head, tail);
+	/* Every power of two up to 8 and the numbers between, refused */
+	for (num = 0; num <= MAX_NUM + 1; num++)
+		for (head = 0; head < 2 * num + 2; head++)
+			for (tail = 0; tail < 2 * num + 2; tail++)
+				run_geometry(IOMMU_USER_ARRAY_RING, num, head,
+					     tail);
+}
+
+/* init() alone, for geometries too large to drive */
+static void check_init(u32 flags, unsigned long uptr, size_t elen, u32 num,
+		       u32 head, u32 tail)
+{
+	struct iommu_user_data_array array;
+	struct model m;
+	int rc, exp;
+
+	cur.flags = flags;
+	cur.uptr = uptr;
+	cur.elen = elen;
+	cur.num = num;
+	cur.head = head;
+	cur.tail = tail;
+	nr_cases++;
+	exp = model_init(&m, flags, uptr, elen, num, head, tail);
+	rc = iommu_user_array_init(&array, TEST_TYPE, (void __user *)uptr,
+				   elen, num, head, tail, flags);
+	H_CHECK(&h, rc == exp, "init() = %d, expected %d", rc, exp);
+	nr_refused += !!rc;
+	if (!rc)
+		H_CHECK(&h, iommu_user_array_count(&array) == m.count,
+			"count() = %u", iommu_user_array_count(&array));
+}
+
+static void test_init(void)
+{
+	static const unsigned long uptrs[] = { 0, 1, USPACE_BASE, ~0UL };
+	static const size_t elens[] = { 0, 1, PAGE_SIZE, PAGE_SIZE + 1 };
+	const u32 max = IOMMU_USER_ARRAY_MAX_ENTRIES;
+	size_t i, j;
+	u32 bit;
+
+	/* Empty arrays are valid whatever the buffer: user space probes */
+	for (i = 0; i < 4; i++) {
+		for (j = 0; j < 4; j++) {
+			check_init(0, uptrs[i], elens[j], 0, 0, 0);
+			check_init(IOMMU_USER_ARRAY_RING, uptrs[i], elens[j],
+				   4, 5, 5);
+		}
+	}
+	/* Entries need a buffer and a length */
+	check_init(0, 0, 16, 4, 0, 4);
+	check_init(0, USPACE_BASE, 0, 4, 0, 4);
+	check_init(IOMMU_USER_ARRAY_RING, 0, 16, 4, 7, 1);
+	check_init(IOMMU_USER_ARRAY_RING, USPACE_BASE, 0, 4, 7, 1);
+	for (bit = 1; bit < 32; bit++) {
+		check_init(1U << bit, USPACE_BASE, 16, 4, 0, 4);
+		check_init(1U << bit | IOMMU_USER_ARRAY_RING, USPACE_BASE, 16,
+			   4, 0, 4);
+	}
+	/* The caps, and no overflow at them */
+	check_init(0, USPACE_BASE, PAGE_SIZE, max, 0, max);
+	check_init(0, USPACE_BASE, PAGE_SIZE + 1, max, 0, max);
+	check_init(0, USPACE_BASE, 16, max + 1, 0, max + 1);
+	check_init(0, USPACE_BASE, 16, ~0U, 0, ~0U);
+	for (i = 0; i < 3; i++) {
+		check_init(IOMMU_USER_ARRAY_RING, USPACE_BASE, PAGE_SIZE, max,
+			   i * max / 2, (i * max / 2 + max) % (2 * max));
+		check_init(IOMMU_USER_ARRAY_RING, USPACE_BASE, PAGE_SIZE, max,
+			   2 * max - i, max - i);
+		check_init(IOMMU_USER_ARRAY_RING, USPACE_BASE, 16, max * 2,
+			   i, i + 1);
+		check_init(IOMMU_USER_ARRAY_RING, USPACE_BASE, 16, 1U << 31,
+			   i, i + 1);
+		check_init(IOMMU_USER_ARRAY_RING, USPACE_BASE, 16, max,
+			   2 * max + i, 0);
+		check_init(IOMMU_USER_ARRAY_RING, USPACE_BASE, 16, max,
+			   0, ~0U - i);
+	}
+}
+
+/* A driver's mistakes warn and fail without changing the array */
+static void test_misuse(void)
+{
+	struct plan p = { .batch = 1, .stop = NO_STOP };
+	struct test_entry e[2];
+	unsigned long warns;
+	u32 pos;
+
+	cur = (typeof(cur)){ .flags = IOMMU_USER_ARRAY_RING, .num = 4,
+			     .head = 6, .tail = 1, .uptr = USPACE_BASE,
+			     .elen = KSIZE };
+	setup_user(4, KSIZE, P_NONE, 0);
+	nr_cases++;
+	if (iommu_user_array_init(&h.array, TEST_TYPE, (void *)USPACE_BASE,
+				  KSIZE, 4, 6, 1, IOMMU_USER_ARRAY_RING))
+		H_CHECK(&h, 0, "init() refused a ring");
+	warns = nr_warn;
+	H_CHECK(&h, __iommu_user_array_fetch(&h.array, TEST_TYPE, e, KSIZE,
+					     MIN_LEN, 0) == -EINVAL,
+		"fetch(0)");
+	H_CHECK(&h, __iommu_user_array_fetch(&h.array, TEST_TYPE, NULL, KSIZE,
+					     MIN_LEN, 1) == -EINVAL,
+		"fetch(NULL)");
+	H_CHECK(&h, __iommu_user_array_fetch(&h.array, TEST_TYPE, e, KSIZE,
+					     0, 1) == -EINVAL,
+		"fetch() with a zero min_len");
+	H_CHECK(&h, __iommu_user_array_fetch(&h.array, TEST_TYPE, e, KSIZE,
+					     KSIZE + 1, 1) == -EINVAL,
+		"fetch() with min_len above the struct");
+	H_CHECK(&h, nr_warn == warns + 4, "%lu warnings, expected 4",
+		nr_warn - warns);
+	H_CHECK(&h, iommu_user_array_report(&h.array, &pos) == 0 && pos == 6,
+		"report() after misuse");
+	/* And the array still works from its first entry */
+	run_plan(&p);
+}
+
+int main(void)
+{
+	h.describe = describe;
+	test_init();
+	test_misuse();
+	test_geometries();
+	printf("iommu-user-array: %lu cases (%lu refused by init), ",
+	       nr_cases, nr_refused);
+	printf("%lu fetches, ", h.fetches);
+	printf("%lu copy_from_user(), %lu warnings: PASS\n",
+	       nr_copy_from_user, nr_warn);
+	return 0;
+}
