@@ -81,8 +81,8 @@ void iommu_user_array_ack(struct iommu_user_data_array *array, u32 n);
  * the entries ahead of it are returned first and the next call reports it.
  */
 #define iommu_user_array_fetch(array, type, kdst, max, min_last)             \
-	__iommu_user_array_fetch(array, type, kdst, sizeof(kdst[0]),          \
-				 offsetofend(typeof(kdst[0]), min_last), max)
+	__iommu_user_array_fetch(array, type, kdst, sizeof((kdst)[0]),        \
+				 offsetofend(typeof((kdst)[0]), min_last), max)
 
 /**
  * iommu_user_array_next - copy the next entry of a user array
