@@ -13,5 +13,6 @@ typedef uint64_t u64;
 typedef int32_t s32;
 typedef u32 __u32;
 typedef u64 __u64;
+typedef u64 __aligned_u64 __attribute__((aligned(8)));
 
 #endif
