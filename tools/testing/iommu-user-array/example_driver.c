@@ -100,6 +100,7 @@ static int acme_cache_invalidate_user(struct iommu_domain *domain,
 	}
 	return n;
 }
+
 /* example: end */
 
 static int run(struct iommu_hwpt_acme_invalidate *reqs, u32 num, u32 flags,
