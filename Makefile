@@ -3,7 +3,7 @@
 # tier, then the matrix). See README.md.
 
 SHELL := /bin/bash
-.PHONY: run test check tree export clean help
+.PHONY: run test check tree export series clean help
 
 help:
 	@sed -n '/^## Commands/,/^## Results/p' README.md | sed '$$d'
@@ -22,6 +22,9 @@ tree:
 
 export:
 	testbed/export.sh
+
+series:
+	testbed/series.sh
 
 clean:
 	rm -rf build/src build/apply build/kbuild build/selftests build/initramfs build/results
