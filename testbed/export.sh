@@ -17,17 +17,18 @@ git diff --quiet HEAD && git diff --cached --quiet ||
 [ -z "$(git ls-files --others --exclude-standard)" ] ||
 	die "build/linux has untracked files: git add them or remove them"
 
-# Files the series adds: copy them over, and remove the ones this
-# repository tracks that the series no longer adds. Untracked files under
-# the kernel paths here are left alone.
+# Files the series adds: copy them over, and remove those the series
+# added before (patches/added-files) but adds no longer. Nothing else under
+# the kernel paths here is touched.
 added=$(git diff --name-only --no-renames --diff-filter=A base HEAD)
 for f in $added; do
 	install -D -m "$(stat -c %a "$f")" "$f" "$TOP/$f"
 done
-# shellcheck disable=SC2086
-git -C "$TOP" ls-files -- $OVERLAY_ROOTS | while read -r f; do
-	grep -qxF "$f" <<<"$added" || { rm -f "${TOP:?}/$f"; echo "  removed $f"; }
-done
+if [ -f "$TOP/patches/added-files" ]; then
+	awk '{ print $2 }' "$TOP/patches/added-files" | while read -r f; do
+		grep -qxF "$f" <<<"$added" || { rm -f "${TOP:?}/$f"; echo "  removed $f"; }
+	done
+fi
 
 # One patch per commit with its changes to files of the base; the files a
 # commit adds are listed against it in patches/added-files, in their final

@@ -182,7 +182,7 @@ static int copy_run(const struct iommu_user_data_array *array, void *dst,
 
 	bytes = array_size(n, elen);
 	left = copy_from_user(dst, src, bytes);
-	got = (bytes - left) / elen;
+	got = likely(!left) ? n : (bytes - left) / elen;
 	if (!got) {
 		/* Report what the entry alone gives: -E2BIG before -EFAULT */
 		if (elen > kdst_len)
