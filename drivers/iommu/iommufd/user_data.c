@@ -184,9 +184,16 @@ static int copy_run(const struct iommu_user_data_array *array, void *dst,
 	left = copy_from_user(dst, src, bytes);
 	got = likely(!left) ? n : (bytes - left) / elen;
 	if (!got) {
-		/* Report what the entry alone gives: -E2BIG before -EFAULT */
+		/*
+		 * A copy may stop short of the fault (arm64 copies in chunks):
+		 * judge the first entry by a copy of its own, so that the
+		 * error names exactly the entry that cannot be read, and a
+		 * longer entry fails with -E2BIG before -EFAULT.
+		 */
 		if (elen > kdst_len)
 			return copy_one_long(array, dst, kdst_len, src);
+		if (n > 1 && !copy_from_user(dst, src, elen))
+			return 1;
 		return -EFAULT;
 	}
 

@@ -195,6 +195,8 @@ static void run_plan(struct plan *p)
 
 	cur.plan = p;
 	nr_cases++;
+	/* Every other case with copies that stop short of a fault */
+	copy_granule = nr_cases & 1 ? 64 : 1;
 	if (!h_run(&h, &plan_driver, p, cur.flags, cur.uptr, cur.elen,
 		   cur.num, cur.head, cur.tail, KSIZE, MIN_LEN)) {
 		nr_refused++;

@@ -67,6 +67,13 @@ static bool in_buffer(unsigned long addr, size_t n, size_t *off)
 	return addr >= USPACE_BASE && *off <= us.len && n <= us.len - *off;
 }
 
+/*
+ * A copy that faults may stop short of the fault, as arm64's does when it
+ * copies in chunks: with a granule above 1, round the bytes copied down to
+ * a multiple of it.
+ */
+unsigned long copy_granule = 1;
+
 unsigned long copy_from_user(void *to, const void __user *from,
 			     unsigned long n)
 {
@@ -81,6 +88,8 @@ unsigned long copy_from_user(void *to, const void __user *from,
 	for (i = 0; i < n; i++)
 		if (!uspace_peek(addr + i, (u8 *)to + i))
 			break;
+	if (i < n)
+		i -= i % copy_granule;
 	memset((u8 *)to + i, 0, n - i);
 	return n - i;
 }

@@ -15,6 +15,7 @@
 #define USPACE_BASE	BIT(40)
 
 extern unsigned long nr_warn, nr_cond_resched, nr_copy_from_user;
+extern unsigned long copy_granule;
 
 /* Make a readable, zeroed buffer of @len bytes at USPACE_BASE */
 void uspace_reset(size_t len);
