@@ -3,7 +3,7 @@
 # tier, then the matrix). See README.md.
 
 SHELL := /bin/bash
-.PHONY: run test check tree export series clean help
+.PHONY: run test check modular tree export series clean help
 
 help:
 	@sed -n '/^## Commands/,/^## Results/p' README.md | sed '$$d'
@@ -16,6 +16,9 @@ test: check
 
 check:
 	testbed/check.sh
+
+modular:
+	testbed/modular.sh
 
 tree:
 	testbed/tree.sh dev

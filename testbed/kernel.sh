@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build the guest kernel for one architecture from build/src.
-# Usage: kernel.sh ARCH [base]
+# Usage: kernel.sh ARCH [series|base|modular]
 #
 # The config is allnoconfig plus our fragments and the iommu selftests'
 # config, merged with the kernel's merge_config.sh; every option a fragment
@@ -24,10 +24,13 @@ export CCACHE_BASEDIR=$src CCACHE_NOHASHDIR=1
 
 frags=("$TESTBED/config/common.config" "$TESTBED/config/$arch.config"
        "$src/tools/testing/selftests/iommu/config")
-[ "$flavour" = series ] && [ -f "$TESTBED/config/series.config" ] &&
-	frags+=("$TESTBED/config/series.config")
-[ "$flavour" = series ] && [ -f "$TESTBED/config/series-$arch.config" ] &&
-	frags+=("$TESTBED/config/series-$arch.config")
+if [ "$flavour" != base ]; then
+	for f in series.config "series-$arch.config"; do
+		[ -f "$TESTBED/config/$f" ] && frags+=("$TESTBED/config/$f")
+	done
+fi
+# modular: the series with IOMMUFD as a module, built but not booted
+[ "$flavour" = modular ] && frags+=("$TESTBED/config/modular.config")
 
 step "$arch ($flavour): configuring (allnoconfig + ${#frags[@]} fragments)"
 cat "${frags[@]}" >"$kb/fragments.config"
@@ -39,25 +42,34 @@ mkdir -p "$kb.cfg"
 	die "merge_config failed, see build/logs/config-$flavour-$arch.log"
 make -s -C "$src" O="$kb.cfg" CC="$cc" olddefconfig >>"$BUILD/logs/config-$flavour-$arch.log" 2>&1
 
-lost=()
+# Every option the fragments ask for (the last word on each wins) must be
+# in the final config.
+declare -A want=()
 while read -r line; do
 	case $line in
-	CONFIG_*=*)
-		grep -qxF "$line" "$kb.cfg/.config" || lost+=("$line")
-		;;
+	CONFIG_*=*) want[${line%%=*}]=$line ;;
 	"# CONFIG_"*" is not set")
 		sym=${line#\# }
-		sym=${sym%% *}
-		grep -q "^$sym=" "$kb.cfg/.config" && lost+=("$line")
+		want[${sym%% *}]=$line
 		;;
 	esac
 done < <(cat "${frags[@]}")
+lost=()
+for sym in "${!want[@]}"; do
+	line=${want[$sym]}
+	case $line in
+	CONFIG_*) grep -qxF "$line" "$kb.cfg/.config" || lost+=("$line") ;;
+	*) grep -q "^$sym=" "$kb.cfg/.config" && lost+=("$line") ;;
+	esac
+done
 [ ${#lost[@]} -eq 0 ] ||
 	die "$arch: options lost in olddefconfig (missing dependencies?): ${lost[*]}"
 
 cmp -s "$kb.cfg/.config" "$kb/.config" || cp "$kb.cfg/.config" "$kb/.config"
 
 step "$arch ($flavour): building $(kimage "$arch") and headers (log: build/logs/kernel-$flavour-$arch.log)"
+targets=("$(basename "$(kimage "$arch")")" headers_install)
+[ "$flavour" = modular ] && targets+=(modules)
 run_logged "$BUILD/logs/kernel-$flavour-$arch.log" \
-	make -C "$src" O="$kb" CC="ccache $cc" -j"$(nproc)" "$(basename "$(kimage "$arch")")" headers_install
+	make -C "$src" O="$kb" CC="ccache $cc" -j"$(nproc)" "${targets[@]}"
 step "$arch ($flavour): kernel ready: $kb/$(kimage "$arch")"

@@ -1,0 +1,18 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the series for both architectures with IOMMUFD as a module (the
+# guests boot IOMMUFD=y kernels): the iterator must be built in for the
+# built-in IOMMU drivers, and nothing may reference it from the wrong side.
+
+. "$(dirname "$0")/lib.sh"
+
+"$TESTBED/deps.sh" run
+"$TESTBED/tree.sh" src
+for arch in ${ARCHES:-x86_64 arm64}; do
+	"$TESTBED/kernel.sh" "$arch" modular
+	grep -q '^CONFIG_IOMMUFD_USER_ARRAY=y$' "$BUILD/kbuild/modular-$arch/.config" ||
+		die "$arch: the iterator is not built in with IOMMUFD=m"
+	[ -f "$BUILD/kbuild/modular-$arch/drivers/iommu/iommufd/iommufd.ko" ] ||
+		die "$arch: no iommufd.ko"
+	step "$arch: IOMMUFD=m builds, iommufd.ko and the built-in iterator: OK"
+done
