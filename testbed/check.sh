@@ -26,6 +26,12 @@ make -s -C "$apply/tools/testing/iommu-user-array" check >"$BUILD/check/user-arr
 	{ tail -n 30 "$BUILD/check/user-array.log" >&2; bad "tools/testing/iommu-user-array"; }
 grep -a '^iommu-user-array:' "$BUILD/check/user-array.log" || true
 
+step "Coccinelle rules: samples, the series (no report), the base (reports 6.12)"
+"$apply/scripts/coccinelle/iommu/tests/run.sh" "$apply" \
+	--base "$BUILD/base/$(base_version)" >"$BUILD/check/cocci.log" 2>&1 ||
+	{ tail -n 30 "$BUILD/check/cocci.log" >&2; bad "Coccinelle rules (log: build/check/cocci.log)"; }
+grep -aE '^ *(time|[a-z_]+: [0-9.]+ ?s)|all checks passed' "$BUILD/check/cocci.log" | tail -n 8 || true
+
 step "checkpatch --strict on every patch of the series"
 mkdir -p "$BUILD/check"
 rm -f "$BUILD/check"/*.patch
