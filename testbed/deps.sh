@@ -40,8 +40,9 @@ if [ "${1:-run}" = run ]; then
 			$SUDO apt-get update -q >/dev/null
 		fi
 		mkdir -p "$BUILD/deps"
+		# (apt warns that root downloads outside its sandbox: expected)
 		(cd "$BUILD/deps" && rm -f busybox-static_*_arm64.deb &&
-			apt-get download -q busybox-static:arm64 >/dev/null) ||
+			apt-get download -q busybox-static:arm64 >/dev/null 2>&1) ||
 			{ $SUDO apt-get update -q >/dev/null &&
 			  (cd "$BUILD/deps" && apt-get download -q busybox-static:arm64 >/dev/null); }
 		dpkg -x "$BUILD"/deps/busybox-static_*_arm64.deb "$deb"
