@@ -116,50 +116,38 @@ static void expect_flush(struct kunit *test, unsigned int i,
 	KUNIT_EXPECT_EQ(test, t->flushes[i].ih, ih);
 }
 
-static void vtd_test_single_page(struct kunit *test)
-{
-	const struct iommu_hwpt_vtd_s1_invalidate req = {
-		.addr = 0x1000, .npages = 1,
-	};
-	struct vtd_test *t = test->priv;
-	u32 done, head;
-
-	KUNIT_EXPECT_EQ(test, 0, invalidate(test, &req, 1, false, &head, 0,
-					    &done));
-	KUNIT_EXPECT_EQ(test, done, 1);
-	KUNIT_EXPECT_EQ(test, t->nr_flushes, 1);
-	expect_flush(test, 0, 0x1000, 0x1fff, 0);
-}
-
-static void vtd_test_range_leaf(struct kunit *test)
-{
-	const struct iommu_hwpt_vtd_s1_invalidate req = {
-		.addr = 0x7f0000200000, .npages = 512, .flags = LEAF,
-	};
-	struct vtd_test *t = test->priv;
-	u32 done, head;
-
-	KUNIT_EXPECT_EQ(test, 0, invalidate(test, &req, 1, false, &head, 0,
-					    &done));
-	KUNIT_EXPECT_EQ(test, done, 1);
-	KUNIT_EXPECT_EQ(test, t->nr_flushes, 1);
-	expect_flush(test, 0, 0x7f0000200000, 0x7f00003fffff, 1);
-}
-
-static void vtd_test_all(struct kunit *test)
-{
-	const struct iommu_hwpt_vtd_s1_invalidate req = {
-		.addr = 0, .npages = U64_MAX,
-	};
-	struct vtd_test *t = test->priv;
-	u32 done, head;
-
-	KUNIT_EXPECT_EQ(test, 0, invalidate(test, &req, 1, false, &head, 0,
-					    &done));
-	KUNIT_EXPECT_EQ(test, done, 1);
-	KUNIT_EXPECT_EQ(test, t->nr_flushes, 1);
+static const struct {
+	const char *what;
+	struct iommu_hwpt_vtd_s1_invalidate req;
+	struct flush flush;
+} flushed[] = {
+	{ "single page", { .addr = 0x1000, .npages = 1 },
+	  { 0x1000, 0x1fff, 0 } },
+	{ "range, leaf", { .addr = 0x7f0000200000, .npages = 512, .flags = LEAF },
+	  { 0x7f0000200000, 0x7f00003fffff, 1 } },
 	/* As 6.12 computed it: the whole space less its last page */
-	expect_flush(test, 0, 0, (U64_MAX << VTD_PAGE_SHIFT) - 1, 0);
+	{ "all", { .addr = 0, .npages = U64_MAX },
+	  { 0, (U64_MAX << VTD_PAGE_SHIFT) - 1, 0 } },
+};
+
+static void vtd_test_flushed(struct kunit *test)
+{
+	struct vtd_test *t = test->priv;
+	u32 done, head;
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(flushed); i++) {
+		t->nr_flushes = 0;
+		KUNIT_EXPECT_EQ_MSG(test, 0,
+				    invalidate(test, &flushed[i].req, 1, false,
+					       &head, 0, &done),
+				    "%s", flushed[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, done, 1, "%s", flushed[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_flushes, 1, "%s",
+				    flushed[i].what);
+		expect_flush(test, 0, flushed[i].flush.start,
+			     flushed[i].flush.end, flushed[i].flush.ih);
+	}
 }
 
 static void vtd_test_ring_wrap(struct kunit *test)
@@ -265,9 +253,7 @@ static void vtd_test_wrong_type(struct kunit *test)
 }
 
 static struct kunit_case vtd_test_cases[] = {
-	KUNIT_CASE(vtd_test_single_page),
-	KUNIT_CASE(vtd_test_range_leaf),
-	KUNIT_CASE(vtd_test_all),
+	KUNIT_CASE(vtd_test_flushed),
 	KUNIT_CASE(vtd_test_ring_wrap),
 	KUNIT_CASE(vtd_test_bad_entry_in_the_middle),
 	KUNIT_CASE(vtd_test_rejected),
