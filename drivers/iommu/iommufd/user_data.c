@@ -145,18 +145,13 @@ u32 iommu_user_array_report(const struct iommu_user_data_array *array,
 }
 EXPORT_SYMBOL_NS_GPL(iommu_user_array_report, IOMMUFD);
 
-/* A user entry longer than the whole kernel buffer: copy and check it alone */
-static int copy_one_long(const struct iommu_user_data_array *array, void *dst,
-			 size_t kdst_len, const void __user *src)
+/* One entry alone, converted as copy_struct_from_user() converts a struct */
+static int copy_one(const struct iommu_user_data_array *array, void *dst,
+		    size_t kdst_len, const void __user *src)
 {
-	int rc;
+	int rc = copy_struct_from_user(dst, kdst_len, src, array->entry_len);
 
-	if (copy_from_user(dst, src, kdst_len))
-		return -EFAULT;
-	rc = check_zeroed_user(src + kdst_len, array->entry_len - kdst_len);
-	if (rc < 0)
-		return rc;
-	return rc ? 1 : -E2BIG;
+	return rc ? rc : 1;
 }
 
 /*
@@ -177,7 +172,7 @@ static int copy_run(const struct iommu_user_data_array *array, void *dst,
 		/* Room for fewer of the longer user entries */
 		n = array_size(n, kdst_len) / elen;
 		if (!n)
-			return copy_one_long(array, dst, kdst_len, src);
+			return copy_one(array, dst, kdst_len, src);
 	}
 
 	bytes = array_size(n, elen);
@@ -190,11 +185,7 @@ static int copy_run(const struct iommu_user_data_array *array, void *dst,
 		 * error names exactly the entry that cannot be read, and a
 		 * longer entry fails with -E2BIG before -EFAULT.
 		 */
-		if (elen > kdst_len)
-			return copy_one_long(array, dst, kdst_len, src);
-		if (n > 1 && !copy_from_user(dst, src, elen))
-			return 1;
-		return -EFAULT;
+		return copy_one(array, dst, kdst_len, src);
 	}
 
 	if (elen > kdst_len) {

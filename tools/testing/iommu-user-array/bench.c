@@ -53,26 +53,6 @@ static void run_iter(const struct geo *g)
 		abort();
 }
 
-/* 6.12's copy_struct_from_user() */
-static int copy_struct_from_user(void *dst, size_t ksize,
-				 const void __user *src, size_t usize)
-{
-	size_t size = min(ksize, usize);
-	size_t rest = max(ksize, usize) - size;
-	int ret;
-
-	if (usize < ksize) {
-		memset(dst + size, 0, rest);
-	} else if (usize > ksize) {
-		ret = check_zeroed_user(src + size, rest);
-		if (ret <= 0)
-			return ret ?: -E2BIG;
-	}
-	if (copy_from_user(dst, src, size))
-		return -EFAULT;
-	return 0;
-}
-
 /* 6.12's struct iommu_user_data_array and its one-entry accessor */
 struct old_array {
 	unsigned int type;

@@ -2,6 +2,8 @@
 #ifndef _SHIM_LINUX_UACCESS_H
 #define _SHIM_LINUX_UACCESS_H
 
+#include <errno.h>
+#include <string.h>
 #include <linux/compiler_types.h>
 #include <linux/types.h>
 
@@ -16,5 +18,25 @@
 unsigned long __must_check copy_from_user(void *to, const void __user *from,
 					  unsigned long n);
 int check_zeroed_user(const void __user *from, size_t size);
+
+/* As the kernel's: zero-extend a shorter struct, refuse a non-zero tail */
+static inline int copy_struct_from_user(void *dst, size_t ksize,
+					const void __user *src, size_t usize)
+{
+	size_t size = ksize < usize ? ksize : usize;
+	size_t rest = (ksize > usize ? ksize : usize) - size;
+	int ret;
+
+	if (usize < ksize) {
+		memset(dst + size, 0, rest);
+	} else if (usize > ksize) {
+		ret = check_zeroed_user(src + size, rest);
+		if (ret <= 0)
+			return ret ?: -E2BIG;
+	}
+	if (copy_from_user(dst, src, size))
+		return -EFAULT;
+	return 0;
+}
 
 #endif
