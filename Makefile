@@ -3,7 +3,7 @@
 # tier, then the matrix). See README.md.
 
 SHELL := /bin/bash
-.PHONY: run test check modular tree export series clean help
+.PHONY: run test check series-check bench modular tree export series clean help
 
 help:
 	@sed -n '/^## Commands/,/^## Results/p' README.md | sed '$$d'
@@ -11,11 +11,17 @@ help:
 run:
 	$(if $(ARCHES),ARCHES="$(ARCHES)") testbed/run.sh $(if $(BASE),base,series)
 
-test: check
+test: check series-check
 	$(if $(ARCHES),ARCHES="$(ARCHES)") testbed/run.sh series
 
 check:
 	testbed/check.sh
+
+series-check:
+	testbed/series-check.sh
+
+bench:
+	testbed/bench.sh
 
 modular:
 	testbed/modular.sh

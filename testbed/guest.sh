@@ -3,15 +3,17 @@
 # Boot the guest for ARCH under TCG with its emulated IOMMU; the serial
 # console is kept in build/results/<flavour>-<arch>.log.
 # Usage: guest.sh ARCH [base]
+# GUEST_CPIO and GUEST_LOG override the initramfs and the console log
+# (make bench boots its own initramfs).
 
 . "$(dirname "$0")/lib.sh"
 
 arch=$1
 flavour=${2:-series}
 kb=$BUILD/kbuild/$flavour-$arch
-cpio=$BUILD/initramfs/$flavour-$arch.cpio
+cpio=${GUEST_CPIO:-$BUILD/initramfs/$flavour-$arch.cpio}
 res=$BUILD/results
-log=$res/$flavour-$arch.log
+log=${GUEST_LOG:-$res/$flavour-$arch.log}
 timeout=${GUEST_TIMEOUT:-1200}
 mkdir -p "$res"
 
@@ -31,7 +33,7 @@ arm64)
 	;;
 esac
 
-step "$arch ($flavour): booting the guest (timeout ${timeout}s, console: build/results/$flavour-$arch.log)"
+step "$arch ($flavour): booting the guest (timeout ${timeout}s, console: ${log#"$TOP"/})"
 rm -f "$log"
 start=$(date +%s)
 rc=0
@@ -44,5 +46,5 @@ done
 wait "$pid" || rc=$?
 [ "$rc" -eq 124 ] && step "$arch ($flavour): guest TIMED OUT after ${timeout}s"
 [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ] || step "$arch ($flavour): qemu exited with $rc"
-echo "$rc" >"$res/$flavour-$arch.qemu-rc"
+echo "$rc" >"${log%.log}.qemu-rc"
 step "$arch ($flavour): guest finished in $(($(date +%s) - start))s"

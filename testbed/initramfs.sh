@@ -32,7 +32,9 @@ make -C "$src/tools/testing/selftests/iommu" OUTPUT="$out" \
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/tests"
 cp "$busybox" "$root/bin/busybox"
+# Benchmarks are built with the tests but run only by make bench
 for t in "$out"/*; do
+	case $t in *_bench) continue ;; esac
 	[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$root/tests/"
 done
 [ -n "$(ls "$root/tests")" ] || die "no selftest binaries in $out"

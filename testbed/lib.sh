@@ -76,3 +76,19 @@ kimage() {
 	arm64) echo arch/arm64/boot/Image ;;
 	esac
 }
+
+# checkpatch_except PATCH: the checkpatch types testbed/checkpatch-exceptions
+# lets PATCH (a format-patch file) raise, comma-separated; each is explained
+# in the patch's message.
+checkpatch_except() {
+	awk -v p="$(basename "$1" | sed 's/^[0-9]\{4\}-//')" '$1 == p { printf "%s%s", s, $2; s = "," }' \
+		"$TESTBED/checkpatch-exceptions"
+}
+
+# checkpatch_one TREE PATCH: print what checkpatch --strict finds in PATCH,
+# less its exceptions; nothing when the patch is clean.
+checkpatch_one() {
+	local ignore
+	ignore=$(checkpatch_except "$2")
+	(cd "$1" && scripts/checkpatch.pl --strict --quiet ${ignore:+--ignore "$ignore"} "$2" 2>&1) || true
+}

@@ -5,6 +5,9 @@
  * ack), through one copy_struct_from_user() per entry as drivers did in
  * 6.12, and through plain memcpy() of the same bytes as the floor. Linear
  * arrays, and full rings whose entries wrap at the middle of the run.
+ *
+ * "benchmark METHOD LAYOUT ENTRIES LEN REPS" runs one method REPS times
+ * untimed, for counting its instructions under callgrind (callgrind.sh).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <linux/iommu_user_array.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/uaccess.h>
 #include "shim.h"
@@ -21,6 +25,7 @@
 #define MIN_LEN		8
 #define SAMPLES		5
 #define PER_SAMPLE	BIT(21)		/* entries */
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct geo {
 	const char *layout;
@@ -36,7 +41,7 @@ static inline void consume(void *p)
 	asm volatile("" : : "r"(p) : "memory");
 }
 
-static void run_iter(const struct geo *g)
+static noinline void run_iter(const struct geo *g)
 {
 	struct iommu_user_data_array a;
 	int rc;
@@ -72,7 +77,7 @@ copy_entry(const struct old_array *array, void *dst, size_t len,
 				     array->entry_len);
 }
 
-static void run_per_entry(const struct geo *g)
+static noinline void run_per_entry(const struct geo *g)
 {
 	struct old_array a = { TYPE, (void __user *)USPACE_BASE, g->len,
 			       g->num };
@@ -89,7 +94,7 @@ static void run_per_entry(const struct geo *g)
 	}
 }
 
-static void run_memcpy(const struct geo *g)
+static noinline void run_memcpy(const struct geo *g)
 {
 	const u8 *src = uspace_data();
 	u32 i, n, slot = g->head % g->num;
@@ -131,34 +136,75 @@ static void measure(const char *name, void (*fn)(const struct geo *),
 	       name, g->layout, g->num, g->len, best);
 }
 
-int main(void)
+/* Full, from the middle, so the run wraps; one slot cannot wrap */
+static void make_geo(struct geo *g, bool ring, u32 num, size_t len)
+{
+	size_t i;
+
+	*g = (struct geo){ .layout = "linear", .num = num, .tail = num,
+			   .len = len };
+	if (ring) {
+		g->layout = "ring";
+		g->flags = IOMMU_USER_ARRAY_RING;
+		g->head = num / 2 + (num == 1);
+		g->tail = (g->head + num) % (2 * num);
+	}
+	uspace_reset(num * len);
+	for (i = 0; i < num * len; i++)
+		uspace_data()[i] = i * 7 + 1;
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(const struct geo *g);
+} methods[] = {
+	{ "iter", run_iter },
+	{ "per-entry", run_per_entry },
+	{ "memcpy", run_memcpy },
+};
+
+static int run_once(char **argv)
+{
+	u32 num = strtoul(argv[3], NULL, 0), reps = strtoul(argv[5], NULL, 0);
+	size_t len = strtoul(argv[4], NULL, 0), m;
+	struct geo g;
+
+	if (!num || num > 4096 || !is_power_of_2(num) || len < MIN_LEN ||
+	    len > 32 || (strcmp(argv[2], "ring") && strcmp(argv[2], "linear")))
+		return 2;
+	make_geo(&g, !strcmp(argv[2], "ring"), num, len);
+	for (m = 0; m < ARRAY_SIZE(methods); m++)
+		if (!strcmp(argv[1], methods[m].name))
+			break;
+	if (m == ARRAY_SIZE(methods))
+		return 2;
+	while (reps--)
+		methods[m].fn(&g);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	static const u32 nums[] = { 1, 64, 4096 };
 	static const size_t lens[] = { 16, 32 };
 	struct geo g;
-	size_t l, i, n;
+	size_t l, n, m;
 	int ring;
 
+	if (argc == 6)
+		return run_once(argv);
+	if (argc != 1) {
+		fprintf(stderr, "usage: %s [METHOD LAYOUT ENTRIES LEN REPS]\n",
+			argv[0]);
+		return 2;
+	}
 	for (ring = 0; ring < 2; ring++) {
-		for (n = 0; n < 3; n++) {
-			for (l = 0; l < 2; l++) {
-				g = (struct geo){ .layout = "linear",
-						  .num = nums[n],
-						  .tail = nums[n],
-						  .len = lens[l] };
-				if (ring) {
-					/* Full, from the middle; one slot cannot wrap */
-					g.layout = "ring";
-					g.flags = IOMMU_USER_ARRAY_RING;
-					g.head = g.num / 2 + (g.num == 1);
-					g.tail = (g.head + g.num) % (2 * g.num);
-				}
-				uspace_reset(g.num * g.len);
-				for (i = 0; i < g.num * g.len; i++)
-					uspace_data()[i] = i * 7 + 1;
-				measure("iter", run_iter, &g);
-				measure("per-entry", run_per_entry, &g);
-				measure("memcpy", run_memcpy, &g);
+		for (n = 0; n < ARRAY_SIZE(nums); n++) {
+			for (l = 0; l < ARRAY_SIZE(lens); l++) {
+				make_geo(&g, ring, nums[n], lens[l]);
+				for (m = 0; m < ARRAY_SIZE(methods); m++)
+					measure(methods[m].name, methods[m].fn,
+						&g);
 			}
 		}
 	}

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn make bench's guest logs and callgrind counts into one table.
+
+Usage: bench.py OUTDIR ROUNDS [--readme README.md]
+
+OUTDIR holds base-<r>.log and series-<r>.log (the guests' consoles, with the
+lines of iommufd_inval_bench) and callgrind.txt. The table goes to stdout and
+OUTDIR/table.md; with --readme it also replaces the text between the
+<!-- bench:begin --> and <!-- bench:end --> markers of README.md.
+"""
+
+import re
+import statistics
+import sys
+from pathlib import Path
+
+LINE = re.compile(r"^inval_bench case=(\S+) entries=(\d+) (.*)$")
+FIELD = re.compile(r"(\w+)=(\S+)")
+SIZES = (1, 16, 256, 4096)
+
+
+def fail(msg):
+    print(f"bench: error: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def parse_guest(path):
+    """{(case, entries): {"call": ns, "entry": ns} or None if unsupported}"""
+    if not path.exists():
+        fail(f"{path} is missing")
+    text = path.read_text(errors="replace")
+    end = re.search(r"TESTBED-BENCH-END iommufd_inval_bench rc=(\d+)", text)
+    if not end:
+        fail(f"{path}: the benchmark did not finish")
+    if end.group(1) != "0":
+        fail(f"{path}: the benchmark failed (rc={end.group(1)})")
+    cases = {}
+    for raw in text.splitlines():
+        m = LINE.match(raw.strip())
+        if not m:
+            continue
+        key = (m.group(1), int(m.group(2)))
+        if m.group(3).strip() == "unsupported":
+            cases[key] = None
+            continue
+        f = dict(FIELD.findall(m.group(3)))
+        cases[key] = {"call": float(f["ns_per_call"]),
+                      "entry": float(f["ns_per_entry"])}
+    return cases
+
+
+def series_of(runs, key, what):
+    vals = []
+    for r in runs:
+        if key not in r:
+            fail(f"case {key} missing from a run")
+        if r[key] is None:
+            return None
+        vals.append(r[key][what])
+    return vals
+
+
+def fmt(x):
+    return "-" if x is None else (f"{x:.0f}" if x >= 100 else f"{x:.2f}")
+
+
+def main():
+    args = sys.argv[1:]
+    readme = None
+    if "--readme" in args:
+        i = args.index("--readme")
+        readme = Path(args[i + 1])
+        del args[i:i + 2]
+    if len(args) != 2:
+        fail(__doc__.strip().splitlines()[2])
+    out, rounds = Path(args[0]), int(args[1])
+    base = [parse_guest(out / f"base-{r}.log") for r in range(1, rounds + 1)]
+    series = [parse_guest(out / f"series-{r}.log") for r in range(1, rounds + 1)]
+
+    rows = []
+    ratio = {}
+
+    def row(label, bkey, skey, n):
+        what = "entry" if n else "call"
+        b = series_of(base, bkey, what)
+        s = series_of(series, skey, what)
+        if b is None or s is None:
+            fail(f"{label}: no numbers ({bkey} on base, {skey} on series)")
+        per_round = [y / x for x, y in zip(b, s)]
+        med = statistics.median(s) / statistics.median(b)
+        ratio[(label, n)] = med
+        rows.append(f"| {label} | {n} | {fmt(statistics.median(b))} | "
+                    f"{fmt(statistics.median(s))} | {med:.2f} | "
+                    f"{min(per_round):.2f} | {max(per_round):.2f} |")
+
+    row("ioctl only (entry_num = 0), ns per call", ("ioctl", 0), ("ioctl", 0), 0)
+    for n in SIZES:
+        row("linear", ("linear", n), ("linear", n), n)
+    for n in SIZES:
+        row("wrapped ring: base two linear calls, series one ring call",
+            ("split", n), ("ring", n), n)
+    for n in SIZES:
+        row("wrapped ring as two linear calls on both", ("split", n),
+            ("split", n), n)
+
+    # The series' own ring against its own linear calls
+    s_ring = statistics.median(series_of(series, ("ring", 4096), "entry"))
+    s_lin = statistics.median(series_of(series, ("linear", 4096), "entry"))
+
+    goals = [
+        ("linear, 4096 entries: series at most 0.5 x base per entry",
+         ratio[("linear", 4096)], ratio[("linear", 4096)] <= 0.5),
+        ("wrapped ring of 4096 within 10% of 4096 linear entries (series)",
+         s_ring / s_lin, s_ring / s_lin <= 1.10),
+        ("linear, 1 entry: series within 5% of base",
+         ratio[("linear", 1)], ratio[("linear", 1)] <= 1.05),
+    ]
+
+    cg = []
+    cg_path = out / "callgrind.txt"
+    for raw in cg_path.read_text().splitlines() if cg_path.exists() else []:
+        m = re.match(r"callgrind name=(\S+)-(linear|ring) entries=(\d+) len=(\d+) "
+                     r"instr_per_entry=(\S+)", raw)
+        if m:
+            cg.append(m.groups())
+    if not cg:
+        fail(f"{cg_path}: no callgrind lines")
+    by = {(m, lay, int(n)): float(i) for m, lay, n, _, i in cg}
+
+    lines = [
+        f"IOMMU_HWPT_INVALIDATE on the mock nested HWPT, x86_64 guests, "
+        f"{rounds} interleaved boots of each kernel, median of 15 samples "
+        f"per boot (`make bench`).",
+        "",
+        "**Times are from QEMU TCG, an emulated CPU: only the ratios mean "
+        "anything, not the nanoseconds.** ns per entry unless marked; "
+        "ratio = series / base (below 1: the series is faster); min and max "
+        "are the ratios of single rounds.",
+        "",
+        "| case | entries | base | series | ratio | min | max |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "| goal | measured | |",
+        "|---|---|---|",
+        *[f"| {g} | {v:.2f} | {'met' if ok else 'MISSED'} |" for g, v, ok in goals],
+        "",
+        "User space (`make -C tools/testing/iommu-user-array callgrind`): "
+        "instructions per 16-byte entry into a driver array of 64, counted by "
+        "callgrind, the same from run to run.",
+        "",
+        "| layout | entries | iterator | one copy per entry (6.12) | memcpy |",
+        "|---|---|---|---|---|",
+    ]
+    for lay in ("linear", "ring"):
+        for n in (1, 64, 4096):
+            lines.append(f"| {lay} | {n} | {by[('iter', lay, n)]:.1f} | "
+                         f"{by[('per-entry', lay, n)]:.1f} | "
+                         f"{by[('memcpy', lay, n)]:.1f} |")
+    table = "\n".join(lines) + "\n"
+    (out / "table.md").write_text(table)
+    print(table)
+
+    if readme:
+        text = readme.read_text()
+        begin, end = "<!-- bench:begin -->\n", "<!-- bench:end -->"
+        if begin not in text or end not in text:
+            fail(f"{readme} has no bench markers")
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        readme.write_text(head + begin + table + end + tail)
+        print(f"bench: table written into {readme}")
+    missed = [g for g, _, ok in goals if not ok]
+    if missed:
+        print("bench: goals missed: " + "; ".join(missed))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: IOMMU_HWPT_INVALIDATE on the base kernel and on the series,
+# side by side. Builds both x86_64 kernels with the test bed's configs, one
+# initramfs with the series' iommufd_inval_bench (the same binary for both
+# kernels), boots the two guests in turn BENCH_ROUNDS times (3 by default)
+# with the same QEMU settings, counts the user-space iterator's instructions
+# under callgrind, and prints one table (build/bench/table.md).
+# BENCH_README=1 also writes the table into README.md.
+
+. "$(dirname "$0")/lib.sh"
+
+arch=x86_64
+rounds=${BENCH_ROUNDS:-3}
+out=$BUILD/bench
+case $rounds in '' | *[!0-9]* | 0) die "BENCH_ROUNDS must be a positive number" ;; esac
+
+"$TESTBED/deps.sh" run
+"$TESTBED/tree.sh" src base
+"$TESTBED/kernel.sh" "$arch" base
+"$TESTBED/tree.sh" src
+"$TESTBED/kernel.sh" "$arch" series
+
+step "bench: building iommufd_inval_bench (static) from the series"
+rm -rf "$out"
+mkdir -p "$out/prog" "$out/root/bin" "$out/root/bench"
+make -C "$BUILD/src/tools/testing/selftests/iommu" OUTPUT="$out/prog" \
+	KHDR_INCLUDES="-isystem $BUILD/kbuild/series-$arch/usr/include" \
+	LDLIBS="-static" "$out/prog/iommufd_inval_bench" >"$out/prog.log" 2>&1 ||
+	{ tail -n 20 "$out/prog.log" >&2; die "iommufd_inval_bench did not build"; }
+cp /bin/busybox "$out/root/bin/busybox"
+cp "$out/prog/iommufd_inval_bench" "$out/root/bench/"
+install -m 755 "$TESTBED/init" "$out/root/init"
+(cd "$out/root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) \
+	>"$out/bench.cpio"
+
+# Interleaved, so that a slower moment of the host hits both kernels
+for ((r = 1; r <= rounds; r++)); do
+	for flavour in base series; do
+		step "bench: round $r/$rounds, $flavour"
+		GUEST_CPIO=$out/bench.cpio GUEST_LOG=$out/$flavour-$r.log GUEST_TIMEOUT=600 \
+			"$TESTBED/guest.sh" "$arch" "$flavour"
+	done
+done
+
+step "bench: instructions per entry in user space (callgrind)"
+make -s -C "$BUILD/src/tools/testing/iommu-user-array" callgrind >"$out/callgrind.txt" 2>&1 ||
+	{ tail -n 20 "$out/callgrind.txt" >&2; die "callgrind run failed"; }
+
+readme=()
+[ "${BENCH_README:-}" = 1 ] && readme=(--readme "$TOP/README.md")
+python3 "$TESTBED/bench.py" "$out" "$rounds" "${readme[@]}"

@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make series-check: apply the series to the base one patch at a time and
+# prove that every patch passes checkpatch --strict (less the exceptions in
+# testbed/checkpatch-exceptions) and builds for x86_64: the kernel with the
+# test bed's config, incrementally from the patch before, without a compiler
+# warning, and the iommu selftests whenever the patch touches them or the
+# uAPI. Prints one line per patch and exits non-zero if any line failed.
+
+. "$(dirname "$0")/lib.sh"
+
+arch=x86_64
+out=$BUILD/series-check
+src=$out/src
+kb=$out/kbuild-$arch
+export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=testbed KBUILD_BUILD_HOST=testbed
+export CCACHE_BASEDIR=$src CCACHE_NOHASHDIR=1
+
+"$TESTBED/deps.sh" check
+"$TESTBED/tree.sh" apply
+mkdir -p "$out" "$kb" "$BUILD/logs"
+if [ ! -e "$src/.git" ]; then
+	git -C "$BUILD/linux" worktree prune
+	git -C "$BUILD/linux" worktree add -q --detach "$src" base
+fi
+rm -rf "$out/patches"
+git -C "$BUILD/apply" format-patch -q -o "$out/patches" base..HEAD
+mapfile -t commits < <(git -C "$BUILD/apply" rev-list --reverse base..HEAD)
+mapfile -t patches < <(ls "$out/patches"/*.patch)
+[ ${#commits[@]} -gt 0 ] && [ ${#commits[@]} -eq ${#patches[@]} ] ||
+	die "series-check: ${#commits[@]} commits but ${#patches[@]} patch files"
+
+# The config of kernel.sh for the series; options a patch has not added yet
+# are dropped by olddefconfig, which is what an incremental build wants.
+configure() {
+	local frags=("$TESTBED/config/common.config" "$TESTBED/config/$arch.config"
+		     "$src/tools/testing/selftests/iommu/config"
+		     "$TESTBED/config/series.config" "$TESTBED/config/series-$arch.config")
+	mkdir -p "$kb.cfg"
+	(cd "$src" && scripts/kconfig/merge_config.sh -n -O "$kb.cfg" "${frags[@]}" &&
+	 make -s O="$kb.cfg" olddefconfig) >"$out/config.log" 2>&1 || return 1
+	cmp -s "$kb.cfg/.config" "$kb/.config" || cp "$kb.cfg/.config" "$kb/.config"
+}
+
+fail=0
+results=()
+for i in "${!commits[@]}"; do
+	c=${commits[$i]}
+	patch=${patches[$i]}
+	num=$(printf '%04d' $((i + 1)))
+	subject=$(git -C "$BUILD/apply" log -1 --format=%s "$c")
+	log=$BUILD/logs/series-check-$num.log
+	step "series-check $num: $subject"
+	git -C "$src" checkout -q -f --detach "$c"
+	git -C "$src" clean -q -fdx
+	verdict=OK
+	notes=()
+
+	cp_out=$(checkpatch_one "$src" "$patch")
+	if [ -n "$cp_out" ]; then
+		printf '%s\n' "$cp_out" >&2
+		verdict=FAIL
+		notes+=("checkpatch: $(grep -cE '^(ERROR|WARNING|CHECK):' <<<"$cp_out") problems")
+	else
+		except=$(checkpatch_except "$patch")
+		notes+=("checkpatch clean${except:+ (except $except)}")
+	fi
+
+	start=$(date +%s)
+	if ! configure; then
+		verdict=FAIL
+		notes+=("config failed, see $out/config.log")
+	elif ! make -C "$src" O="$kb" CC="ccache gcc" -j"$(nproc)" bzImage headers_install \
+		>"$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		verdict=FAIL
+		notes+=("$arch build FAILED ($log)")
+	else
+		warnings=$(grep -c 'warning:' "$log" || true)
+		if [ "$warnings" -ne 0 ]; then
+			grep 'warning:' "$log" >&2
+			verdict=FAIL
+		fi
+		notes+=("$arch built in $(($(date +%s) - start)) s, $warnings warnings")
+	fi
+
+	if git -C "$src" diff --name-only "$c^" "$c" |
+		grep -qE '^(tools/testing/selftests/iommu/|include/uapi/)'; then
+		rm -rf "$out/selftests"
+		if make -C "$src/tools/testing/selftests/iommu" OUTPUT="$out/selftests" \
+			KHDR_INCLUDES="-isystem $kb/usr/include" >>"$log" 2>&1; then
+			notes+=("selftests built")
+		else
+			tail -n 20 "$log" >&2
+			verdict=FAIL
+			notes+=("selftests FAILED ($log)")
+		fi
+	fi
+
+	[ "$verdict" = OK ] || fail=1
+	line=$(printf '%s %-4s %s: %s' "$num" "$verdict" "$subject" "$(IFS=';'; echo "${notes[*]}" | sed 's/;/; /g')")
+	results+=("$line")
+	echo "$line"
+done
+
+step "series-check: one line per patch"
+printf '%s\n' "${results[@]}" | tee "$out/summary.txt"
+[ "$fail" -eq 0 ] || die "series-check failed"
+step "series-check: PASS (${#commits[@]} patches)"

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Time IOMMU_HWPT_INVALIDATE on a mock nested HWPT: the fixed cost of the
+ * ioctl, linear arrays, and a full ring whose entries wrap in the middle,
+ * issued as one ring call or, as a VMM must on a kernel without ring mode,
+ * as two linear calls. Prints one line per case:
+ *
+ *   inval_bench case=<name> entries=<n> calls=<c> ns_per_call=<t> ns_per_entry=<t/n>
+ *
+ * with the median of the samples, or "case=<name> entries=<n> unsupported"
+ * when the kernel has no ring mode. Not a test: it is built with the
+ * selftests and run by hand or by a benchmark harness.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "iommufd_utils.h"
+
+#define SAMPLES 15
+/* Each sample lasts at least this long, so the clock's resolution is moot */
+#define SAMPLE_NS 4000000ULL
+#define MAX_ENTRIES 4096
+
+static const __u32 sizes[] = { 1, 16, 256, MAX_ENTRIES };
+
+struct bench {
+	int fd;
+	__u32 nested_id;
+	struct iommu_hwpt_invalidate_selftest *reqs;
+};
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int invalidate(struct bench *b, __u32 num, __u32 flags, __u32 head,
+		      __u32 tail)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = b->nested_id,
+		.data_uptr = (uintptr_t)b->reqs,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
+		.entry_len = sizeof(*b->reqs),
+		.entry_num = num,
+		.flags = flags,
+		.head = head,
+		.tail = tail,
+	};
+
+	if (ioctl(b->fd, IOMMU_HWPT_INVALIDATE, &cmd))
+		return -errno;
+	/* Every entry must have been handled, or the numbers mean nothing */
+	if (flags & IOMMU_HWPT_INVALIDATE_FLAG_RING)
+		return cmd.head == tail ? 0 : -EIO;
+	return cmd.entry_num == num ? 0 : -EIO;
+}
+
+/*
+ * One call of a case: "linear" is entries 0..n-1; "ring" is a full ring of
+ * n slots from slot n/2, so its entries wrap after n - n/2 of them; "split"
+ * is the same entries as two linear calls, tail part first.
+ */
+static int one_call(struct bench *b, const char *name, __u32 n)
+{
+	struct bench tail_part = *b;
+	int rc;
+
+	if (!strcmp(name, "ioctl") || !strcmp(name, "linear"))
+		return invalidate(b, n, 0, 0, 0);
+	if (!strcmp(name, "ring"))
+		return invalidate(b, n, IOMMU_HWPT_INVALIDATE_FLAG_RING, n / 2,
+				  n | (n / 2));
+	/* split */
+	tail_part.reqs = b->reqs + n / 2;
+	rc = invalidate(&tail_part, n - n / 2, 0, 0, 0);
+	if (rc || n / 2 == 0)
+		return rc;
+	return invalidate(b, n / 2, 0, 0, 0);
+}
+
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int run_case(struct bench *b, const char *name, __u32 n)
+{
+	unsigned long long per_call[SAMPLES], start, elapsed;
+	unsigned long reps = 1, i;
+	int s, rc;
+
+	rc = one_call(b, name, n);
+	if (rc == -EOPNOTSUPP && !strcmp(name, "ring")) {
+		printf("inval_bench case=%s entries=%u unsupported\n", name, n);
+		return 0;
+	}
+	if (rc) {
+		fprintf(stderr, "inval_bench: %s of %u entries failed: %s\n",
+			name, n, strerror(-rc));
+		return rc;
+	}
+
+	/* Find a number of calls that lasts SAMPLE_NS */
+	for (;;) {
+		start = now_ns();
+		for (i = 0; i != reps; i++)
+			one_call(b, name, n);
+		elapsed = now_ns() - start;
+		if (elapsed >= SAMPLE_NS)
+			break;
+		reps *= 2;
+	}
+
+	for (s = 0; s != SAMPLES; s++) {
+		start = now_ns();
+		for (i = 0; i != reps; i++) {
+			rc = one_call(b, name, n);
+			if (rc)
+				return rc;
+		}
+		per_call[s] = (now_ns() - start) / reps;
+	}
+	qsort(per_call, SAMPLES, sizeof(per_call[0]), cmp_ull);
+	printf("inval_bench case=%s entries=%u calls=%lu ns_per_call=%llu ns_per_entry=%.2f\n",
+	       name, n, reps * SAMPLES, per_call[SAMPLES / 2],
+	       n ? (double)per_call[SAMPLES / 2] / n : 0.0);
+	return 0;
+}
+
+int main(void)
+{
+	struct iommu_hwpt_selftest data = {
+		.iotlb = IOMMU_TEST_IOTLB_DEFAULT,
+	};
+	__u32 ioas_id, stdev_id, device_id, parent_id;
+	struct bench b = {};
+	size_t len;
+	unsigned int i;
+	int rc = 0;
+
+	b.fd = open("/dev/iommu", O_RDWR);
+	if (b.fd < 0) {
+		perror("inval_bench: /dev/iommu");
+		return 1;
+	}
+	if (_test_ioctl_ioas_alloc(b.fd, &ioas_id) ||
+	    _test_cmd_mock_domain(b.fd, ioas_id, &stdev_id, NULL, &device_id) ||
+	    _test_cmd_hwpt_alloc(b.fd, device_id, ioas_id, 0,
+				 IOMMU_HWPT_ALLOC_NEST_PARENT, &parent_id,
+				 IOMMU_HWPT_DATA_NONE, NULL, 0) ||
+	    _test_cmd_hwpt_alloc(b.fd, device_id, parent_id, 0, 0,
+				 &b.nested_id, IOMMU_HWPT_DATA_SELFTEST, &data,
+				 sizeof(data))) {
+		perror("inval_bench: mock nested HWPT");
+		return 1;
+	}
+	/* Page-aligned, as a VMM's mapping of a guest queue is */
+	PAGE_SIZE = sysconf(_SC_PAGE_SIZE);
+	len = (MAX_ENTRIES * sizeof(*b.reqs) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	b.reqs = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b.reqs == MAP_FAILED)
+		return 1;
+	for (i = 0; i != MAX_ENTRIES; i++)
+		b.reqs[i].iotlb_id = i % MOCK_NESTED_DOMAIN_IOTLB_NUM;
+
+	rc = run_case(&b, "ioctl", 0);
+	for (i = 0; !rc && i != ARRAY_SIZE(sizes); i++) {
+		rc = run_case(&b, "linear", sizes[i]);
+		if (!rc)
+			rc = run_case(&b, "split", sizes[i]);
+		if (!rc)
+			rc = run_case(&b, "ring", sizes[i]);
+	}
+	munmap(b.reqs, len);
+	close(b.fd);
+	return rc ? 1 : 0;
+}
