@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages the test bed needs, when they are missing.
-# Usage: deps.sh [check|run]   (check: the fast tier; run: also kernels/guests)
+# Usage: deps.sh [check|run]   (check: the fast tier; run: also the kernels,
+# the guests and make bench)
 
 . "$(dirname "$0")/lib.sh"
 
@@ -10,7 +11,7 @@ want=(make gcc git python3 python3-ply python3-git perl coccinelle "$BASE_PKG" x
 if [ "${1:-run}" = run ]; then
 	want+=(flex bison libelf-dev libssl-dev cpio ccache rsync kmod
 	       gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static
-	       qemu-system-x86 qemu-system-arm qemu-system-data)
+	       qemu-system-x86 qemu-system-arm qemu-system-data valgrind)
 fi
 
 missing=()

@@ -6,23 +6,24 @@
 # test bed's config, incrementally from the patch before, without a compiler
 # warning, and the iommu selftests whenever the patch touches them or the
 # uAPI. Prints one line per patch and exits non-zero if any line failed.
+#
+# It builds in the tree and the build directory of make run's x86_64 guest
+# (build/src, build/kbuild/series-x86_64) and ends at the last patch, so the
+# guest's kernel is already built when make test gets to it, and a second
+# run rebuilds only what the patches change.
 
 . "$(dirname "$0")/lib.sh"
 
 arch=x86_64
 out=$BUILD/series-check
-src=$out/src
-kb=$out/kbuild-$arch
+src=$BUILD/src
+kb=$BUILD/kbuild/series-$arch
 export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=testbed KBUILD_BUILD_HOST=testbed
 export CCACHE_BASEDIR=$src CCACHE_NOHASHDIR=1
 
-"$TESTBED/deps.sh" check
-"$TESTBED/tree.sh" apply
+"$TESTBED/deps.sh" run
 mkdir -p "$out" "$kb" "$BUILD/logs"
-if [ ! -e "$src/.git" ]; then
-	git -C "$BUILD/linux" worktree prune
-	git -C "$BUILD/linux" worktree add -q --detach "$src" base
-fi
+"$TESTBED/tree.sh" src
 rm -rf "$out/patches"
 git -C "$BUILD/apply" format-patch -q -o "$out/patches" base..HEAD
 mapfile -t commits < <(git -C "$BUILD/apply" rev-list --reverse base..HEAD)
@@ -31,7 +32,8 @@ mapfile -t patches < <(ls "$out/patches"/*.patch)
 	die "series-check: ${#commits[@]} commits but ${#patches[@]} patch files"
 
 # The config of kernel.sh for the series; options a patch has not added yet
-# are dropped by olddefconfig, which is what an incremental build wants.
+# are dropped by olddefconfig, and the last patch gets the config of make
+# run exactly.
 configure() {
 	local frags=("$TESTBED/config/common.config" "$TESTBED/config/$arch.config"
 		     "$src/tools/testing/selftests/iommu/config"
@@ -87,6 +89,7 @@ for i in "${!commits[@]}"; do
 	if git -C "$src" diff --name-only "$c^" "$c" |
 		grep -qE '^(tools/testing/selftests/iommu/|include/uapi/)'; then
 		rm -rf "$out/selftests"
+		mkdir -p "$out/selftests"
 		if make -C "$src/tools/testing/selftests/iommu" OUTPUT="$out/selftests" \
 			KHDR_INCLUDES="-isystem $kb/usr/include" >>"$log" 2>&1; then
 			notes+=("selftests built")

@@ -27,8 +27,9 @@ for layout in linear ring; do
 				2>"$out/log" || { cat "$out/log" >&2; exit 1; }
 			ir=$(sed -n 's/^totals: *//p' "$out/cg")
 			[ -n "$ir" ] || { echo "callgrind.sh: no totals" >&2; exit 1; }
-			awk -v m="$method" -v l="$layout" -v n="$num" -v r="$reps" -v ir="$ir" \
-				'BEGIN { printf "callgrind name=%s-%s entries=%d len=16 instr_per_entry=%.1f\n", m, l, n, ir / (n * r) }'
+			printf 'callgrind name=%s-%s entries=%d len=16 instr_per_entry=%s\n' \
+				"$method" "$layout" "$num" \
+				"$(echo "scale=1; $ir / ($num * $reps)" | bc)"
 		done
 	done
 done
