@@ -130,8 +130,12 @@ def main():
 
     lines = [
         f"IOMMU_HWPT_INVALIDATE on the mock nested HWPT, x86_64 guests, "
-        f"{rounds} interleaved boots of each kernel, median of 15 samples "
-        f"per boot (`make bench`).",
+        f"{rounds} interleaved boots of each kernel, median of 21 samples "
+        f"per boot, then the median over the boots (`make bench`). The base "
+        f"is Debian's 6.12 with the series' two test-infrastructure patches "
+        f"(`testbed/bench-base-patches`), which leave the invalidation path "
+        f"alone; the base has no ring mode, so its wrapped ring is the two "
+        f"linear calls a VMM must make.",
         "",
         "**Times are from QEMU TCG, an emulated CPU: only the ratios mean "
         "anything, not the nanoseconds.** ns per entry unless marked; "

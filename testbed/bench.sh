@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: IOMMU_HWPT_INVALIDATE on the base kernel and on the series,
-# side by side. Builds both x86_64 kernels with the test bed's configs, one
+# side by side. The base is Debian's kernel with the two patches of the test
+# infrastructure (testbed/bench-base-patches), without which the mock driver
+# does not work behind VT-d. Builds both x86_64 kernels with the test bed's configs, one
 # initramfs with the series' iommufd_inval_bench (the same binary for both
-# kernels), boots the two guests in turn BENCH_ROUNDS times (3 by default)
+# kernels), boots the two guests in turn BENCH_ROUNDS times (5 by default)
 # with the same QEMU settings, counts the user-space iterator's instructions
 # under callgrind, and prints one table (build/bench/table.md).
 # BENCH_README=1 also writes the table into README.md.
@@ -11,12 +13,12 @@
 . "$(dirname "$0")/lib.sh"
 
 arch=x86_64
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 out=$BUILD/bench
 case $rounds in '' | *[!0-9]* | 0) die "BENCH_ROUNDS must be a positive number" ;; esac
 
 "$TESTBED/deps.sh" run
-"$TESTBED/tree.sh" src base
+BASE_PATCHES=$TESTBED/bench-base-patches "$TESTBED/tree.sh" src base
 "$TESTBED/kernel.sh" "$arch" base
 "$TESTBED/tree.sh" src
 "$TESTBED/kernel.sh" "$arch" series

@@ -68,11 +68,12 @@ unhide_new_files() {
 
 # Print the commit of the series applied to the base. With "base", apply
 # only the patches listed in testbed/base-patches (the base's own selftests
-# do not compile without the first one) and none of the added files.
+# do not compile without the first one), or in the file $BASE_PATCHES names,
+# and none of the added files.
 series_commit() {
 	local apply=$BUILD/apply p n=0 list=$TOP/patches/series
 	local tmp=$BUILD/apply-msg f
-	[ "${1:-}" = base ] && list=$TESTBED/base-patches
+	[ "${1:-}" = base ] && list=${BASE_PATCHES:-$TESTBED/base-patches}
 	if [ ! -e "$apply/.git" ]; then
 		git -C "$REPO" worktree prune
 		git -C "$REPO" worktree add -q --detach "$apply" base

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Nested translation for user space: a guest owns the stage 1, described by
+ * the first words of its STE and by its context descriptors, over a stage 2
+ * domain of the host. The guest's invalidation commands are checked, given
+ * the VMID of the stage 2, and issued on the host's command queue.
+ *
+ * The invalidation requests are read only through the iterator of
+ * include/linux/iommu_user_array.h, see
+ * Documentation/driver-api/iommu/user-invalidation.rst.
+ */
+#include <linux/bitfield.h>
+#include <linux/iommu.h>
+#include <linux/iommu_user_array.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <uapi/linux/iommufd.h>
+
+#include "arm-smmu-v3.h"
+
+/**
+ * arm_smmu_hw_info - report the ID registers to a VMM
+ * @dev: a device behind the SMMU
+ * @length: set to the size of the returned struct
+ * @type: set to IOMMU_HW_INFO_TYPE_ARM_SMMUV3
+ *
+ * Return: a struct iommu_hw_info_arm_smmuv3 the caller frees, or an
+ * ERR_PTR().
+ */
+void *arm_smmu_hw_info(struct device *dev, u32 *length, u32 *type)
+{
+	struct arm_smmu_master *master = dev_iommu_priv_get(dev);
+	struct arm_smmu_device *smmu = master->smmu;
+	struct iommu_hw_info_arm_smmuv3 *info;
+	unsigned int i;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+
+	for (i = 0; i != ARRAY_SIZE(info->idr); i++)
+		info->idr[i] = readl_relaxed(smmu->base + ARM_SMMU_IDR0 + i * 4);
+	info->iidr = readl_relaxed(smmu->base + ARM_SMMU_IIDR);
+	info->aidr = readl_relaxed(smmu->base + ARM_SMMU_AIDR);
+
+	/* The commands of a nested domain are checked against these */
+	if (!(smmu->features & ARM_SMMU_FEAT_ATS))
+		info->idr[0] &= ~IDR0_ATS;
+	if (!(smmu->features & ARM_SMMU_FEAT_RANGE_INV))
+		info->idr[3] &= ~IDR3_RIL;
+
+	*length = sizeof(*info);
+	*type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3;
+	return info;
+}
+
+/* The fields of STE words 0 and 1 that belong to the guest */
+#define STE0_USER_BITS	(STRTAB_STE_0_V | STRTAB_STE_0_CFG |		\
+			 STRTAB_STE_0_S1FMT | STRTAB_STE_0_S1CTXPTR_MASK |	\
+			 STRTAB_STE_0_S1CDMAX)
+#define STE1_USER_BITS	(STRTAB_STE_1_S1DSS | STRTAB_STE_1_EATS)
+
+/*
+ * Check the user STE field by field and keep only what its Config uses.
+ * V=0 is an STE the SMMU ignores except for V: it aborts, whatever else it
+ * holds, so the rest is dropped rather than checked.
+ */
+static int arm_smmu_validate_user_ste(struct arm_smmu_device *smmu,
+				      __le64 *ste)
+{
+	u64 ste0 = le64_to_cpu(ste[0]);
+	u64 ste1 = le64_to_cpu(ste[1]);
+	unsigned int fmt;
+
+	if (!(ste0 & STRTAB_STE_0_V)) {
+		ste[0] = 0;
+		ste[1] = 0;
+		return 0;
+	}
+	if ((ste0 & ~STE0_USER_BITS) || (ste1 & ~STE1_USER_BITS))
+		return -EINVAL;
+
+	switch (FIELD_GET(STRTAB_STE_1_EATS, ste1)) {
+	case STRTAB_STE_1_EATS_ABT:
+		break;
+	case STRTAB_STE_1_EATS_TRANS:
+		if (!(smmu->features & ARM_SMMU_FEAT_ATS))
+			return -EINVAL;
+		break;
+	default:
+		/* Split-stage ATS needs a host S1, and 0b11 is reserved */
+		return -EINVAL;
+	}
+
+	switch (FIELD_GET(STRTAB_STE_0_CFG, ste0)) {
+	case STRTAB_STE_0_CFG_ABORT:
+		ste[0] = cpu_to_le64(ste0 & (STRTAB_STE_0_V | STRTAB_STE_0_CFG));
+		ste[1] = 0;
+		return 0;
+	case STRTAB_STE_0_CFG_BYPASS:
+		ste[0] = cpu_to_le64(ste0 & (STRTAB_STE_0_V | STRTAB_STE_0_CFG));
+		ste[1] = cpu_to_le64(ste1 & STRTAB_STE_1_EATS);
+		return 0;
+	case STRTAB_STE_0_CFG_S1_TRANS:
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if (FIELD_GET(STRTAB_STE_0_S1CDMAX, ste0) > smmu->ssid_bits)
+		return -EINVAL;
+	fmt = FIELD_GET(STRTAB_STE_0_S1FMT, ste0);
+	if (fmt != STRTAB_STE_0_S1FMT_LINEAR &&
+	    (!(smmu->features & ARM_SMMU_FEAT_2_LVL_CDTAB) ||
+	     (fmt != STRTAB_STE_0_S1FMT_4K_L2 &&
+	      fmt != STRTAB_STE_0_S1FMT_64K_L2)))
+		return -EINVAL;
+	if (FIELD_GET(STRTAB_STE_1_S1DSS, ste1) == STRTAB_STE_1_S1DSS_RESERVED)
+		return -EINVAL;
+	return 0;
+}
+
+static bool arm_smmu_nested_wants_ats(struct arm_smmu_nested_domain *nested)
+{
+	return FIELD_GET(STRTAB_STE_1_EATS, le64_to_cpu(nested->ste[1])) ==
+	       STRTAB_STE_1_EATS_TRANS;
+}
+
+/**
+ * arm_smmu_make_nested_ste - build the STE of a master in a nested domain
+ * @target: the STE to fill
+ * @master: the master
+ * @nested: the nested domain
+ * @ats_enabled: whether ATS is on for the master
+ *
+ * The user's stage 1 fields over the parent's stage 2 STE, which also
+ * carries its VMID. A user bypass STE is the stage 2 alone.
+ */
+void arm_smmu_make_nested_ste(struct arm_smmu_ste *target,
+			      struct arm_smmu_master *master,
+			      struct arm_smmu_nested_domain *nested,
+			      bool ats_enabled)
+{
+	u64 ste0 = le64_to_cpu(nested->ste[0]);
+	u64 ste1 = le64_to_cpu(nested->ste[1]);
+	struct arm_smmu_device *smmu = master->smmu;
+
+	switch (FIELD_GET(STRTAB_STE_0_CFG, ste0)) {
+	case STRTAB_STE_0_CFG_S1_TRANS:
+		break;
+	case STRTAB_STE_0_CFG_BYPASS:
+		arm_smmu_make_s2_domain_ste(target, master, nested->s2_parent,
+					    ats_enabled);
+		return;
+	default:
+		/* Abort, or an STE with V=0 */
+		arm_smmu_make_abort_ste(target);
+		return;
+	}
+
+	arm_smmu_make_s2_domain_ste(target, master, nested->s2_parent,
+				    ats_enabled);
+	target->data[0] = cpu_to_le64(STRTAB_STE_0_V |
+		FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_NESTED) |
+		(ste0 & (STRTAB_STE_0_S1FMT | STRTAB_STE_0_S1CTXPTR_MASK |
+			 STRTAB_STE_0_S1CDMAX)));
+	/* The S1 fields the host owns are those of its own CD table STEs */
+	target->data[1] |= cpu_to_le64((ste1 & STRTAB_STE_1_S1DSS) |
+		FIELD_PREP(STRTAB_STE_1_S1CIR, STRTAB_STE_1_S1C_CACHE_WBRA) |
+		FIELD_PREP(STRTAB_STE_1_S1COR, STRTAB_STE_1_S1C_CACHE_WBRA) |
+		FIELD_PREP(STRTAB_STE_1_S1CSH, ARM_SMMU_SH_ISH) |
+		((smmu->features & ARM_SMMU_FEAT_STALLS &&
+		  !master->stall_enabled) ? STRTAB_STE_1_S1STALLD : 0));
+}
+
+static int arm_smmu_attach_dev_nested(struct iommu_domain *domain,
+				      struct device *dev)
+{
+	struct arm_smmu_nested_domain *nested = to_smmu_nested_domain(domain);
+	struct arm_smmu_master *master = dev_iommu_priv_get(dev);
+	struct arm_smmu_attach_state state = {
+		.master = master,
+		.old_domain = iommu_get_domain_for_dev(dev),
+		.ssid = IOMMU_NO_PASID,
+		.disable_ats = !arm_smmu_nested_wants_ats(nested),
+	};
+	struct arm_smmu_ste ste;
+	int ret;
+
+	if (nested->s2_parent->smmu != master->smmu)
+		return -EINVAL;
+	/* The STE points at the guest's CD table: no room for host PASIDs */
+	if (arm_smmu_ssids_in_use(&master->cd_table))
+		return -EBUSY;
+
+	mutex_lock(&arm_smmu_asid_lock);
+	ret = arm_smmu_attach_prepare(&state, domain);
+	if (ret)
+		goto out_unlock;
+
+	arm_smmu_make_nested_ste(&ste, master, nested, state.ats_enabled);
+	arm_smmu_install_ste_for_dev(master, &ste);
+	arm_smmu_clear_cd(master, IOMMU_NO_PASID);
+	arm_smmu_attach_commit(&state);
+out_unlock:
+	mutex_unlock(&arm_smmu_asid_lock);
+	return ret;
+}
+
+/* Whether sid is a stream of a master attached to nested */
+static bool arm_smmu_nested_has_sid(struct arm_smmu_nested_domain *nested,
+				    u32 sid, bool need_ats)
+{
+	struct arm_smmu_domain *parent = nested->s2_parent;
+	struct arm_smmu_master_domain *master_domain;
+	unsigned long flags;
+	bool found = false;
+	unsigned int i;
+
+	spin_lock_irqsave(&parent->devices_lock, flags);
+	list_for_each_entry(master_domain, &parent->devices, devices_elm) {
+		struct arm_smmu_master *master = master_domain->master;
+
+		if (master_domain->nested != nested ||
+		    (need_ats && !master->ats_enabled))
+			continue;
+		for (i = 0; i != master->num_streams && !found; i++)
+			found = master->streams[i].id == sid;
+		if (found)
+			break;
+	}
+	spin_unlock_irqrestore(&parent->devices_lock, flags);
+	return found;
+}
+
+/*
+ * Check one user command and turn it into the command for the host queue,
+ * in CPU byte order. Return -EOPNOTSUPP for an opcode this does not take,
+ * -EINVAL for anything else that is wrong with it.
+ */
+static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
+				     const struct iommu_hwpt_arm_smmuv3_invalidate *inv,
+				     u64 *cmd)
+{
+	struct arm_smmu_device *smmu = nested->s2_parent->smmu;
+	bool range = smmu->features & ARM_SMMU_FEAT_RANGE_INV;
+	bool ssids = smmu->ssid_bits;
+	u64 c0 = le64_to_cpu(inv->cmd[0]);
+	u64 c1 = le64_to_cpu(inv->cmd[1]);
+	u64 ok0 = CMDQ_0_OP, ok1 = 0;
+	u8 opcode = FIELD_GET(CMDQ_0_OP, c0);
+	bool ssv = false;
+
+	/* Which bits each opcode may set; all others are reserved */
+	switch (opcode) {
+	case CMDQ_OP_TLBI_NH_ALL:
+		ok0 |= CMDQ_TLBI_0_VMID;
+		break;
+	case CMDQ_OP_TLBI_NH_ASID:
+		ok0 |= CMDQ_TLBI_0_VMID | CMDQ_TLBI_0_ASID;
+		break;
+	case CMDQ_OP_TLBI_NH_VA:
+		ok0 |= CMDQ_TLBI_0_ASID;
+		fallthrough;
+	case CMDQ_OP_TLBI_NH_VAA:
+		ok0 |= CMDQ_TLBI_0_VMID;
+		ok1 |= CMDQ_TLBI_1_LEAF | CMDQ_TLBI_1_VA_MASK;
+		if (range) {
+			ok0 |= CMDQ_TLBI_0_NUM | CMDQ_TLBI_0_SCALE;
+			ok1 |= CMDQ_TLBI_1_TTL | CMDQ_TLBI_1_TG;
+		}
+		break;
+	case CMDQ_OP_CFGI_CD:
+		ok0 |= CMDQ_CFGI_0_SID | (ssids ? CMDQ_CFGI_0_SSID : 0);
+		ok1 |= CMDQ_CFGI_1_LEAF;
+		break;
+	case CMDQ_OP_CFGI_CD_ALL:
+		ok0 |= CMDQ_CFGI_0_SID;
+		break;
+	case CMDQ_OP_ATC_INV:
+		if (!(smmu->features & ARM_SMMU_FEAT_ATS))
+			return -EINVAL;
+		ssv = c0 & CMDQ_0_SSV;
+		ok0 |= CMDQ_ATC_0_SID;
+		/* An SSID, or all of them, only with a substream */
+		if (ssids && ssv)
+			ok0 |= CMDQ_0_SSV | CMDQ_ATC_0_SSID | CMDQ_ATC_0_GLOBAL;
+		ok1 |= CMDQ_ATC_1_SIZE | CMDQ_ATC_1_ADDR_MASK;
+		if (FIELD_GET(CMDQ_ATC_1_SIZE, c1) > ATC_INV_SIZE_ALL)
+			return -EINVAL;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if ((c0 & ~ok0) || (c1 & ~ok1))
+		return -EINVAL;
+
+	switch (opcode) {
+	case CMDQ_OP_TLBI_NH_ALL:
+	case CMDQ_OP_TLBI_NH_ASID:
+	case CMDQ_OP_TLBI_NH_VA:
+	case CMDQ_OP_TLBI_NH_VAA:
+		/* The guest's VMID means nothing to the host */
+		c0 &= ~CMDQ_TLBI_0_VMID;
+		c0 |= FIELD_PREP(CMDQ_TLBI_0_VMID,
+				 nested->s2_parent->s2_cfg.vmid);
+		break;
+	default:
+		/* CFGI and ATC_INV share the SID and SSID fields */
+		if (FIELD_GET(CMDQ_CFGI_0_SSID, c0) >> smmu->ssid_bits)
+			return -EINVAL;
+		if (!arm_smmu_nested_has_sid(nested,
+					     FIELD_GET(CMDQ_CFGI_0_SID, c0),
+					     opcode == CMDQ_OP_ATC_INV))
+			return -EINVAL;
+		break;
+	}
+
+	cmd[0] = c0;
+	cmd[1] = c1;
+	return 0;
+}
+
+/* Commands fetched from user space at a time: 256 bytes of stack */
+#define ARM_SMMU_NESTED_FETCH	16
+/* Commands issued at a time; with their CMD_SYNC they fill a batch */
+#define ARM_SMMU_NESTED_BATCH	(CMDQ_BATCH_ENTRIES - 1)
+
+struct arm_smmu_nested_batch {
+	u64 cmds[ARM_SMMU_NESTED_BATCH * CMDQ_ENT_DWORDS];
+	unsigned int num;
+};
+
+/* Issue the batch with a CMD_SYNC; once that completed, its entries count */
+static int arm_smmu_nested_issue(struct arm_smmu_device *smmu,
+				 struct arm_smmu_nested_batch *batch,
+				 struct iommu_user_data_array *array)
+{
+	int ret;
+
+	if (!batch->num)
+		return 0;
+	ret = arm_smmu_cmdq_issue_cmdlist(smmu, &smmu->cmdq, batch->cmds,
+					  batch->num, true);
+	if (ret)
+		return ret;
+	iommu_user_array_ack(array, batch->num);
+	batch->num = 0;
+	return 0;
+}
+
+static int
+arm_smmu_nested_cache_invalidate_user(struct iommu_domain *domain,
+				      struct iommu_user_data_array *array)
+{
+	struct arm_smmu_nested_domain *nested = to_smmu_nested_domain(domain);
+	struct iommu_hwpt_arm_smmuv3_invalidate inv[ARM_SMMU_NESTED_FETCH];
+	struct arm_smmu_device *smmu = nested->s2_parent->smmu;
+	struct arm_smmu_nested_batch *batch;
+	int got, i, ret, rc;
+
+	/* A batch is about 1 KiB, too much for the stack next to inv[] */
+	batch = kmalloc(sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+	batch->num = 0;
+
+	while ((got = iommu_user_array_fetch(array,
+					     IOMMU_HWPT_INVALIDATE_DATA_ARM_SMMUV3,
+					     inv, ARRAY_SIZE(inv), cmd)) > 0) {
+		for (i = 0; i != got; i++) {
+			u64 *cmd = &batch->cmds[batch->num * CMDQ_ENT_DWORDS];
+
+			ret = arm_smmu_convert_user_cmd(nested, &inv[i], cmd);
+			if (ret)
+				goto out_issue;
+			if (++batch->num != ARM_SMMU_NESTED_BATCH)
+				continue;
+			ret = arm_smmu_nested_issue(smmu, batch, array);
+			if (ret)
+				goto out_free_batch;
+		}
+	}
+	ret = got;
+
+out_issue:
+	/* The commands before a bad one are still issued, and count */
+	rc = arm_smmu_nested_issue(smmu, batch, array);
+	if (rc)
+		ret = rc;
+out_free_batch:
+	kfree(batch);
+	return ret;
+}
+
+static void arm_smmu_nested_domain_free(struct iommu_domain *domain)
+{
+	kfree(to_smmu_nested_domain(domain));
+}
+
+static const struct iommu_domain_ops arm_smmu_nested_ops = {
+	.attach_dev = arm_smmu_attach_dev_nested,
+	.cache_invalidate_user = arm_smmu_nested_cache_invalidate_user,
+	.free = arm_smmu_nested_domain_free,
+};
+
+/**
+ * arm_smmu_nested_domain_alloc - allocate a nested domain from a user STE
+ * @master: the master the domain is allocated for
+ * @flags: IOMMU_HWPT_ALLOC_* flags; none is supported
+ * @parent: the stage 2 domain, which must be a nesting parent on the SMMU
+ *          of @master
+ * @user_data: a struct iommu_hwpt_arm_smmuv3 of type
+ *             IOMMU_HWPT_DATA_ARM_SMMUV3
+ *
+ * Return: the domain, or an ERR_PTR(): -EOPNOTSUPP for flags or another
+ * data type, -EINVAL for a wrong parent or STE, -EFAULT or -E2BIG if the
+ * data cannot be read, -ENOMEM.
+ */
+struct iommu_domain *
+arm_smmu_nested_domain_alloc(struct arm_smmu_master *master, u32 flags,
+			     struct arm_smmu_domain *parent,
+			     const struct iommu_user_data *user_data)
+{
+	struct arm_smmu_nested_domain *nested;
+	struct iommu_hwpt_arm_smmuv3 arg;
+	int ret;
+
+	if (flags)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!user_data)
+		return ERR_PTR(-EINVAL);
+	if (user_data->type != IOMMU_HWPT_DATA_ARM_SMMUV3)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!parent->nest_parent || parent->stage != ARM_SMMU_DOMAIN_S2 ||
+	    parent->smmu != master->smmu)
+		return ERR_PTR(-EINVAL);
+
+	ret = iommu_copy_struct_from_user(&arg, user_data,
+					  IOMMU_HWPT_DATA_ARM_SMMUV3, ste);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = arm_smmu_validate_user_ste(master->smmu, arg.ste);
+	if (ret)
+		return ERR_PTR(ret);
+
+	nested = kzalloc(sizeof(*nested), GFP_KERNEL_ACCOUNT);
+	if (!nested)
+		return ERR_PTR(-ENOMEM);
+
+	nested->domain.type = IOMMU_DOMAIN_NESTED;
+	nested->domain.ops = &arm_smmu_nested_ops;
+	nested->s2_parent = parent;
+	memcpy(nested->ste, arg.ste, sizeof(nested->ste));
+	return &nested->domain;
+}
+
+MODULE_IMPORT_NS(IOMMUFD);

@@ -1,0 +1,873 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of arm-smmu-v3 nested domains on an SMMU built in memory: the
+ * checks of user STEs, the STE of a nested master, and the cache
+ * invalidation op, with arm_smmu_cmdq_issue_cmdlist() replaced by a recorder
+ * of what reaches the command queue. The user data is in user memory.
+ */
+#include <kunit/static_stub.h>
+#include <kunit/test-bug.h>
+#include <kunit/test.h>
+#include <linux/io-pgtable.h>
+#include <linux/iommu_user_array.h>
+#include <linux/mman.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/iommufd.h>
+
+#include "arm-smmu-v3.h"
+
+#define VMID		0x42
+#define SID_A		0x10	/* the nested master, with ATS */
+#define SID_B		0x11	/* its second stream */
+#define SID_OTHER	0x20	/* a master of another nested domain */
+#define SID_NONE	0x30	/* no master at all */
+#define UMEM_SIZE	(2 * PAGE_SIZE)
+#define MAX_QUEUED	256
+#define MAX_CALLS	8
+#define BATCH		(CMDQ_BATCH_ENTRIES - 1)
+#define TYPE		IOMMU_HWPT_INVALIDATE_DATA_ARM_SMMUV3
+
+#define OP(op)		FIELD_PREP_CONST(CMDQ_0_OP, CMDQ_OP_##op)
+#define TVMID(v)	FIELD_PREP_CONST(CMDQ_TLBI_0_VMID, v)
+#define TASID(a)		FIELD_PREP_CONST(CMDQ_TLBI_0_ASID, a)
+#define SID(s)		FIELD_PREP_CONST(CMDQ_CFGI_0_SID, s)
+#define SSID(s)		FIELD_PREP_CONST(CMDQ_CFGI_0_SSID, s)
+
+#define STE0(cfg)	(STRTAB_STE_0_V | FIELD_PREP_CONST(STRTAB_STE_0_CFG, cfg))
+#define S1FMT(f)	FIELD_PREP_CONST(STRTAB_STE_0_S1FMT, f)
+#define CDMAX(m)	FIELD_PREP_CONST(STRTAB_STE_0_S1CDMAX, m)
+#define CDPTR		0x0000123456789ac0ULL
+#define S1DSS(d)	FIELD_PREP_CONST(STRTAB_STE_1_S1DSS, d)
+#define EATS(e)		FIELD_PREP_CONST(STRTAB_STE_1_EATS, e)
+
+#define FEATURES	(ARM_SMMU_FEAT_TRANS_S1 | ARM_SMMU_FEAT_TRANS_S2 |  \
+			 ARM_SMMU_FEAT_NESTING | ARM_SMMU_FEAT_ATS |	    \
+			 ARM_SMMU_FEAT_RANGE_INV | ARM_SMMU_FEAT_2_LVL_CDTAB)
+
+struct issue_call {
+	int n;
+	bool sync;
+};
+
+struct nested_test {
+	struct arm_smmu_device smmu;
+	struct io_pgtable pgtable;
+	struct arm_smmu_domain s2;
+	struct arm_smmu_stream streams[2];
+	struct arm_smmu_stream other_stream;
+	struct arm_smmu_master master;
+	struct arm_smmu_master other;
+	struct arm_smmu_master_domain master_domain;
+	struct arm_smmu_master_domain other_domain;
+	struct iommu_domain *nested;
+	struct iommu_domain *other_nested;
+	void __user *umem;
+
+	/* What reached the queue */
+	u64 queue[MAX_QUEUED][CMDQ_ENT_DWORDS];
+	unsigned int nr_queued;
+	struct issue_call calls[MAX_CALLS];
+	unsigned int nr_calls;
+	/* Fail this call (counting from 1) of the recorder with -ETIMEDOUT */
+	unsigned int fail_call;
+};
+
+static int record_issue(struct arm_smmu_device *smmu,
+			struct arm_smmu_cmdq *cmdq, u64 *cmds, int n, bool sync)
+{
+	struct nested_test *t = kunit_get_current_test()->priv;
+	int i;
+
+	if (t->nr_calls < MAX_CALLS)
+		t->calls[t->nr_calls] = (struct issue_call){ n, sync };
+	if (++t->nr_calls == t->fail_call)
+		return -ETIMEDOUT;
+	for (i = 0; i != n && t->nr_queued < MAX_QUEUED; i++, t->nr_queued++)
+		memcpy(t->queue[t->nr_queued], &cmds[i * CMDQ_ENT_DWORDS],
+		       sizeof(t->queue[0]));
+	return 0;
+}
+
+/* Allocate a nested domain on the test's parent from a user STE */
+static struct iommu_domain *alloc_nested(struct kunit *test, u64 ste0,
+					 u64 ste1)
+{
+	struct nested_test *t = test->priv;
+	struct iommu_hwpt_arm_smmuv3 arg = {
+		.ste = { cpu_to_le64(ste0), cpu_to_le64(ste1) },
+	};
+	struct iommu_user_data user_data = {
+		.type = IOMMU_HWPT_DATA_ARM_SMMUV3,
+		.uptr = t->umem,
+		.len = sizeof(arg),
+	};
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(t->umem, &arg, sizeof(arg)));
+	return arm_smmu_nested_domain_alloc(&t->master, 0, &t->s2, &user_data);
+}
+
+static void free_domain(struct iommu_domain *domain)
+{
+	if (!IS_ERR_OR_NULL(domain))
+		domain->ops->free(domain);
+}
+
+/* Put master on the parent's list as arm_smmu_attach_prepare() does */
+static void fake_attach(struct nested_test *t,
+			struct arm_smmu_master_domain *master_domain,
+			struct arm_smmu_master *master,
+			struct iommu_domain *nested)
+{
+	master_domain->master = master;
+	master_domain->ssid = IOMMU_NO_PASID;
+	master_domain->nested = to_smmu_nested_domain(nested);
+	list_add_tail(&master_domain->devices_elm, &t->s2.devices);
+}
+
+static int nested_test_init(struct kunit *test)
+{
+	struct nested_test *t;
+	unsigned long addr;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
+	test->priv = t;
+
+	addr = kunit_vm_mmap(test, NULL, 0, UMEM_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, addr, 0, "no user memory");
+	t->umem = (void __user *)addr;
+
+	t->smmu.features = FEATURES;
+	t->smmu.ssid_bits = 20;
+	t->smmu.vmid_bits = 16;
+
+	/* A nesting parent as far as the nested domain can tell */
+	t->pgtable.cfg.arm_lpae_s2_cfg.vttbr = 0xdaedbeefdeadbeefULL;
+	t->pgtable.cfg.arm_lpae_s2_cfg.vtcr.ps = 1;
+	t->pgtable.cfg.arm_lpae_s2_cfg.vtcr.tg = 2;
+	t->pgtable.cfg.arm_lpae_s2_cfg.vtcr.tsz = 4;
+	t->s2.smmu = &t->smmu;
+	t->s2.pgtbl_ops = &t->pgtable.ops;
+	t->s2.stage = ARM_SMMU_DOMAIN_S2;
+	t->s2.nest_parent = true;
+	t->s2.s2_cfg.vmid = VMID;
+	INIT_LIST_HEAD(&t->s2.devices);
+	spin_lock_init(&t->s2.devices_lock);
+
+	t->streams[0].id = SID_A;
+	t->streams[1].id = SID_B;
+	t->master.smmu = &t->smmu;
+	t->master.streams = t->streams;
+	t->master.num_streams = 2;
+	t->master.ats_enabled = true;
+	t->other_stream.id = SID_OTHER;
+	t->other.smmu = &t->smmu;
+	t->other.streams = &t->other_stream;
+	t->other.num_streams = 1;
+	t->other.ats_enabled = true;
+
+	t->nested = alloc_nested(test, STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR,
+				 EATS(STRTAB_STE_1_EATS_TRANS));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->nested);
+	t->other_nested = alloc_nested(test,
+				       STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR,
+				       0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->other_nested);
+	fake_attach(t, &t->master_domain, &t->master, t->nested);
+	fake_attach(t, &t->other_domain, &t->other, t->other_nested);
+
+	kunit_activate_static_stub(test, arm_smmu_cmdq_issue_cmdlist,
+				   record_issue);
+	return 0;
+}
+
+static void nested_test_exit(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+
+	free_domain(t->nested);
+	free_domain(t->other_nested);
+}
+
+static const struct {
+	const char *what;
+	u64 in[2];
+	u64 out[2];
+} ste_accepted[] = {
+	{ "V=0 ignores the rest",
+	  { STE0(STRTAB_STE_0_CFG_S2_TRANS) & ~STRTAB_STE_0_V, ~0ULL },
+	  { 0, 0 } },
+	{ "abort",
+	  { STE0(STRTAB_STE_0_CFG_ABORT), 0 },
+	  { STE0(STRTAB_STE_0_CFG_ABORT), 0 } },
+	{ "abort drops S1 fields and EATS",
+	  { STE0(STRTAB_STE_0_CFG_ABORT) | CDPTR | CDMAX(4),
+	    S1DSS(1) | EATS(STRTAB_STE_1_EATS_TRANS) },
+	  { STE0(STRTAB_STE_0_CFG_ABORT), 0 } },
+	{ "bypass keeps EATS",
+	  { STE0(STRTAB_STE_0_CFG_BYPASS) | CDPTR,
+	    S1DSS(2) | EATS(STRTAB_STE_1_EATS_TRANS) },
+	  { STE0(STRTAB_STE_0_CFG_BYPASS), EATS(STRTAB_STE_1_EATS_TRANS) } },
+	{ "S1, linear CD table",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR, 0 },
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR, 0 } },
+	{ "S1, 4K leaves, S1DSS bypass, ATS",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR | CDMAX(8) | S1FMT(1),
+	    S1DSS(1) | EATS(STRTAB_STE_1_EATS_TRANS) },
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR | CDMAX(8) | S1FMT(1),
+	    S1DSS(1) | EATS(STRTAB_STE_1_EATS_TRANS) } },
+	{ "S1, 64K leaves, all SSIDs, S1DSS SSID0",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR | CDMAX(20) | S1FMT(2),
+	    S1DSS(2) },
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR | CDMAX(20) | S1FMT(2),
+	    S1DSS(2) } },
+};
+
+static void nested_test_ste_accepted(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	struct arm_smmu_nested_domain *nested;
+	struct iommu_domain *domain;
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(ste_accepted); i++) {
+		domain = alloc_nested(test, ste_accepted[i].in[0],
+				      ste_accepted[i].in[1]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, domain, "%s",
+						 ste_accepted[i].what);
+		nested = to_smmu_nested_domain(domain);
+		KUNIT_EXPECT_EQ_MSG(test, domain->type, IOMMU_DOMAIN_NESTED,
+				    "%s", ste_accepted[i].what);
+		KUNIT_EXPECT_PTR_EQ(test, nested->s2_parent, &t->s2);
+		KUNIT_EXPECT_EQ_MSG(test, le64_to_cpu(nested->ste[0]),
+				    ste_accepted[i].out[0], "%s",
+				    ste_accepted[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, le64_to_cpu(nested->ste[1]),
+				    ste_accepted[i].out[1], "%s",
+				    ste_accepted[i].what);
+		free_domain(domain);
+	}
+}
+
+static const struct {
+	const char *what;
+	u64 ste[2];
+	u32 clear_features;
+} ste_rejected[] = {
+	{ "Config S2 translate",
+	  { STE0(STRTAB_STE_0_CFG_S2_TRANS), 0 } },
+	{ "Config S1 + S2",
+	  { STE0(STRTAB_STE_0_CFG_NESTED), 0 } },
+	{ "Config reserved",
+	  { STE0(1), 0 } },
+	{ "word 0 bit 52",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | BIT_ULL(52), 0 } },
+	{ "word 0 bit 58",
+	  { STE0(STRTAB_STE_0_CFG_ABORT) | BIT_ULL(58), 0 } },
+	{ "S1CIR",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS),
+	    FIELD_PREP_CONST(STRTAB_STE_1_S1CIR, 1) } },
+	{ "S1COR",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS),
+	    FIELD_PREP_CONST(STRTAB_STE_1_S1COR, 1) } },
+	{ "S1CSH",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS),
+	    FIELD_PREP_CONST(STRTAB_STE_1_S1CSH, 3) } },
+	{ "S1STALLD",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS), STRTAB_STE_1_S1STALLD } },
+	{ "STRW",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS),
+	    FIELD_PREP_CONST(STRTAB_STE_1_STRW, STRTAB_STE_1_STRW_EL2) } },
+	{ "SHCFG",
+	  { STE0(STRTAB_STE_0_CFG_BYPASS),
+	    FIELD_PREP_CONST(STRTAB_STE_1_SHCFG, 1) } },
+	{ "word 1 bit 63",
+	  { STE0(STRTAB_STE_0_CFG_ABORT), BIT_ULL(63) } },
+	{ "EATS split stage",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS), EATS(STRTAB_STE_1_EATS_S1CHK) } },
+	{ "EATS reserved",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS),
+	    EATS(STRTAB_STE_1_EATS_RESERVED) } },
+	{ "EATS without ATS",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS), EATS(STRTAB_STE_1_EATS_TRANS) },
+	  ARM_SMMU_FEAT_ATS },
+	{ "S1Fmt reserved",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | S1FMT(3), 0 } },
+	{ "S1Fmt 2-level without CD2L",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | S1FMT(2) | CDMAX(8), 0 },
+	  ARM_SMMU_FEAT_2_LVL_CDTAB },
+	{ "S1CDMax above SSIDSIZE",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDMAX(21), 0 } },
+	{ "S1DSS reserved",
+	  { STE0(STRTAB_STE_0_CFG_S1_TRANS),
+	    S1DSS(STRTAB_STE_1_S1DSS_RESERVED) } },
+};
+
+static void nested_test_ste_rejected(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	struct iommu_domain *domain;
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(ste_rejected); i++) {
+		t->smmu.features = FEATURES & ~ste_rejected[i].clear_features;
+		domain = alloc_nested(test, ste_rejected[i].ste[0],
+				      ste_rejected[i].ste[1]);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(domain), "%s",
+				      ste_rejected[i].what);
+		if (!IS_ERR(domain)) {
+			free_domain(domain);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(domain), -EINVAL, "%s",
+				    ste_rejected[i].what);
+	}
+}
+
+static void nested_test_alloc_errors(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	struct iommu_hwpt_arm_smmuv3 arg = {
+		.ste = { cpu_to_le64(STE0(STRTAB_STE_0_CFG_ABORT)) },
+	};
+	struct iommu_user_data user_data = {
+		.type = IOMMU_HWPT_DATA_ARM_SMMUV3,
+		.uptr = t->umem,
+		.len = sizeof(arg),
+	};
+	struct arm_smmu_device other_smmu = { .features = FEATURES };
+	u32 flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(t->umem, &arg, sizeof(arg)));
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			PTR_ERR(arm_smmu_nested_domain_alloc(&t->master, flags,
+							     &t->s2,
+							     &user_data)));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(arm_smmu_nested_domain_alloc(&t->master, 0,
+							     &t->s2, NULL)));
+
+	user_data.type = IOMMU_HWPT_DATA_VTD_S1;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			PTR_ERR(arm_smmu_nested_domain_alloc(&t->master, 0,
+							     &t->s2,
+							     &user_data)));
+	user_data.type = IOMMU_HWPT_DATA_ARM_SMMUV3;
+
+	/* The parent must be a nesting parent S2 of the same SMMU */
+	t->s2.nest_parent = false;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(arm_smmu_nested_domain_alloc(&t->master, 0,
+							     &t->s2,
+							     &user_data)));
+	t->s2.nest_parent = true;
+	t->s2.smmu = &other_smmu;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(arm_smmu_nested_domain_alloc(&t->master, 0,
+							     &t->s2,
+							     &user_data)));
+	t->s2.smmu = &t->smmu;
+
+	/* An older, shorter struct does not exist: one word is too short */
+	user_data.len = sizeof(arg.ste[0]);
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(arm_smmu_nested_domain_alloc(&t->master, 0,
+							     &t->s2,
+							     &user_data)));
+}
+
+static void expect_ste(struct kunit *test, const struct arm_smmu_ste *ste,
+		       const struct arm_smmu_ste *expected, const char *what)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(ste->data); i++)
+		KUNIT_EXPECT_EQ_MSG(test, le64_to_cpu(ste->data[i]),
+				    le64_to_cpu(expected->data[i]),
+				    "%s: word %u", what, i);
+}
+
+static void nested_test_combined_ste(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	struct arm_smmu_ste ste, expected;
+	struct iommu_domain *domain;
+
+	/* S1: the user's S1 fields over the parent's S2 and its VMID */
+	domain = alloc_nested(test, STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR |
+			      CDMAX(8) | S1FMT(2),
+			      S1DSS(1) | EATS(STRTAB_STE_1_EATS_TRANS));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
+	arm_smmu_make_nested_ste(&ste, &t->master,
+				 to_smmu_nested_domain(domain), true);
+	arm_smmu_make_s2_domain_ste(&expected, &t->master, &t->s2, true);
+	expected.data[0] = cpu_to_le64(STE0(STRTAB_STE_0_CFG_NESTED) | CDPTR |
+				       CDMAX(8) | S1FMT(2));
+	expected.data[1] |= cpu_to_le64(S1DSS(1) |
+		FIELD_PREP_CONST(STRTAB_STE_1_S1CIR, STRTAB_STE_1_S1C_CACHE_WBRA) |
+		FIELD_PREP_CONST(STRTAB_STE_1_S1COR, STRTAB_STE_1_S1C_CACHE_WBRA) |
+		FIELD_PREP_CONST(STRTAB_STE_1_S1CSH, ARM_SMMU_SH_ISH));
+	expect_ste(test, &ste, &expected, "S1");
+	KUNIT_EXPECT_EQ(test, FIELD_GET(STRTAB_STE_2_S2VMID,
+					le64_to_cpu(ste.data[2])), VMID);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(STRTAB_STE_1_EATS,
+					le64_to_cpu(ste.data[1])),
+			STRTAB_STE_1_EATS_TRANS);
+	KUNIT_EXPECT_NE(test, le64_to_cpu(ste.data[3]), 0);
+
+	/* Without ATS on the master, EATS stays off */
+	arm_smmu_make_nested_ste(&ste, &t->master,
+				 to_smmu_nested_domain(domain), false);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(STRTAB_STE_1_EATS,
+					le64_to_cpu(ste.data[1])), 0);
+	free_domain(domain);
+
+	/* Bypass: the parent's S2 alone */
+	domain = alloc_nested(test, STE0(STRTAB_STE_0_CFG_BYPASS), 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
+	arm_smmu_make_nested_ste(&ste, &t->master,
+				 to_smmu_nested_domain(domain), false);
+	arm_smmu_make_s2_domain_ste(&expected, &t->master, &t->s2, false);
+	expect_ste(test, &ste, &expected, "bypass");
+	free_domain(domain);
+
+	/* Abort, and V=0 */
+	arm_smmu_make_abort_ste(&expected);
+	domain = alloc_nested(test, STE0(STRTAB_STE_0_CFG_ABORT), 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
+	arm_smmu_make_nested_ste(&ste, &t->master,
+				 to_smmu_nested_domain(domain), false);
+	expect_ste(test, &ste, &expected, "abort");
+	free_domain(domain);
+	domain = alloc_nested(test, STE0(STRTAB_STE_0_CFG_S1_TRANS) & ~1ULL,
+			      0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
+	arm_smmu_make_nested_ste(&ste, &t->master,
+				 to_smmu_nested_domain(domain), false);
+	expect_ste(test, &ste, &expected, "V=0");
+	free_domain(domain);
+}
+
+/*
+ * Run the op on cmds, two words each, laid out in a ring of num slots from
+ * *head to tail, or in a linear array of num entries if !ring.
+ */
+static int invalidate(struct kunit *test, const u64 (*cmds)[2], u32 num,
+		      bool ring, u32 *head, u32 tail, u32 *done)
+{
+	struct nested_test *t = test->priv;
+	struct iommu_hwpt_arm_smmuv3_invalidate inv;
+	struct iommu_user_data_array array;
+	u32 i;
+	int rc;
+
+	KUNIT_ASSERT_LE(test, num * sizeof(inv), UMEM_SIZE);
+	for (i = 0; i != num; i++) {
+		inv.cmd[0] = cpu_to_le64(cmds[i][0]);
+		inv.cmd[1] = cpu_to_le64(cmds[i][1]);
+		KUNIT_ASSERT_EQ(test, 0, copy_to_user(t->umem + i * sizeof(inv),
+						      &inv, sizeof(inv)));
+	}
+	KUNIT_ASSERT_EQ(test, 0,
+			iommu_user_array_init(&array, TYPE, t->umem,
+					      sizeof(inv), num,
+					      ring ? *head : 0,
+					      ring ? tail : num,
+					      ring ? IOMMU_USER_ARRAY_RING : 0));
+	rc = t->nested->ops->cache_invalidate_user(t->nested, &array);
+	*done = iommu_user_array_report(&array, head);
+	return rc;
+}
+
+static void expect_queued(struct kunit *test, unsigned int i, u64 c0, u64 c1,
+			  const char *what)
+{
+	struct nested_test *t = test->priv;
+
+	KUNIT_ASSERT_LT_MSG(test, i, t->nr_queued, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, t->queue[i][0], c0, "%s: word 0", what);
+	KUNIT_EXPECT_EQ_MSG(test, t->queue[i][1], c1, "%s: word 1", what);
+}
+
+static void expect_call(struct kunit *test, unsigned int i, int n)
+{
+	struct nested_test *t = test->priv;
+
+	KUNIT_ASSERT_LT(test, i, t->nr_calls);
+	KUNIT_EXPECT_EQ_MSG(test, t->calls[i].n, n, "call %u", i);
+	KUNIT_EXPECT_TRUE_MSG(test, t->calls[i].sync, "call %u", i);
+}
+
+static void reset_queue(struct nested_test *t)
+{
+	t->nr_queued = 0;
+	t->nr_calls = 0;
+}
+
+#define VA		0x7f0012345000ULL
+#define RANGE0		(FIELD_PREP_CONST(CMDQ_TLBI_0_NUM, 3) |		\
+			 FIELD_PREP_CONST(CMDQ_TLBI_0_SCALE, 1))
+#define RANGE1		(FIELD_PREP_CONST(CMDQ_TLBI_1_TTL, 2) |		\
+			 FIELD_PREP_CONST(CMDQ_TLBI_1_TG, 1))
+
+static const struct {
+	const char *what;
+	u64 cmd[2];
+	u64 queued[2];
+} cmd_accepted[] = {
+	{ "TLBI_NH_ALL",
+	  { OP(TLBI_NH_ALL) | TVMID(7), 0 },
+	  { OP(TLBI_NH_ALL) | TVMID(VMID), 0 } },
+	{ "TLBI_NH_ASID",
+	  { OP(TLBI_NH_ASID) | TASID(0x1234), 0 },
+	  { OP(TLBI_NH_ASID) | TASID(0x1234) | TVMID(VMID), 0 } },
+	{ "TLBI_NH_VA",
+	  { OP(TLBI_NH_VA) | TASID(5) | TVMID(0xffff), VA | CMDQ_TLBI_1_LEAF },
+	  { OP(TLBI_NH_VA) | TASID(5) | TVMID(VMID), VA | CMDQ_TLBI_1_LEAF } },
+	{ "TLBI_NH_VA, range",
+	  { OP(TLBI_NH_VA) | TASID(5) | RANGE0, VA | RANGE1 },
+	  { OP(TLBI_NH_VA) | TASID(5) | RANGE0 | TVMID(VMID), VA | RANGE1 } },
+	{ "TLBI_NH_VAA, range",
+	  { OP(TLBI_NH_VAA) | RANGE0, VA | RANGE1 | CMDQ_TLBI_1_LEAF },
+	  { OP(TLBI_NH_VAA) | RANGE0 | TVMID(VMID),
+	    VA | RANGE1 | CMDQ_TLBI_1_LEAF } },
+	{ "CFGI_CD",
+	  { OP(CFGI_CD) | SID(SID_A) | SSID(3), CMDQ_CFGI_1_LEAF },
+	  { OP(CFGI_CD) | SID(SID_A) | SSID(3), CMDQ_CFGI_1_LEAF } },
+	{ "CFGI_CD_ALL, second stream",
+	  { OP(CFGI_CD_ALL) | SID(SID_B), 0 },
+	  { OP(CFGI_CD_ALL) | SID(SID_B), 0 } },
+	{ "ATC_INV",
+	  { OP(ATC_INV) | SID(SID_A), VA | FIELD_PREP_CONST(CMDQ_ATC_1_SIZE, 3) },
+	  { OP(ATC_INV) | SID(SID_A), VA | FIELD_PREP_CONST(CMDQ_ATC_1_SIZE, 3) } },
+	{ "ATC_INV, SSID, global",
+	  { OP(ATC_INV) | SID(SID_A) | CMDQ_0_SSV | SSID(9) | CMDQ_ATC_0_GLOBAL,
+	    FIELD_PREP_CONST(CMDQ_ATC_1_SIZE, ATC_INV_SIZE_ALL) },
+	  { OP(ATC_INV) | SID(SID_A) | CMDQ_0_SSV | SSID(9) | CMDQ_ATC_0_GLOBAL,
+	    FIELD_PREP_CONST(CMDQ_ATC_1_SIZE, ATC_INV_SIZE_ALL) } },
+};
+
+static void nested_test_cmd_accepted(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u32 done, head;
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(cmd_accepted); i++) {
+		reset_queue(t);
+		KUNIT_EXPECT_EQ_MSG(test, 0,
+				    invalidate(test, &cmd_accepted[i].cmd, 1,
+					       false, &head, 0, &done),
+				    "%s", cmd_accepted[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, done, 1, "%s", cmd_accepted[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_calls, 1, "%s",
+				    cmd_accepted[i].what);
+		expect_call(test, 0, 1);
+		expect_queued(test, 0, cmd_accepted[i].queued[0],
+			      cmd_accepted[i].queued[1], cmd_accepted[i].what);
+	}
+}
+
+/* A run of distinct TLBI_NH_ASID commands */
+static u64 (*asid_cmds(struct kunit *test, unsigned int num))[2]
+{
+	u64 (*cmds)[2] = kunit_kcalloc(test, num, sizeof(*cmds), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, cmds);
+	for (i = 0; i != num; i++)
+		cmds[i][0] = OP(TLBI_NH_ASID) | FIELD_PREP(CMDQ_TLBI_0_ASID, i + 1);
+	return cmds;
+}
+
+static void expect_asid_run(struct kunit *test, unsigned int from,
+			    unsigned int n, unsigned int first_asid)
+{
+	unsigned int i;
+	u64 c0;
+
+	for (i = 0; i != n; i++) {
+		c0 = OP(TLBI_NH_ASID) | TVMID(VMID) |
+		     FIELD_PREP(CMDQ_TLBI_0_ASID, first_asid + i);
+		expect_queued(test, from + i, c0, 0, "ASID run");
+	}
+}
+
+static void nested_test_batches(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u64 (*cmds)[2] = asid_cmds(test, 130);
+	u32 done, head;
+
+	/* 130 commands: two full batches and the rest, each with a sync */
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, cmds, 130, false, &head, 0,
+					    &done));
+	KUNIT_EXPECT_EQ(test, done, 130);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 3);
+	expect_call(test, 0, BATCH);
+	expect_call(test, 1, BATCH);
+	expect_call(test, 2, 130 - 2 * BATCH);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, 130);
+	expect_asid_run(test, 0, 130, 1);
+
+	/* Exactly one batch: no empty call after it */
+	reset_queue(t);
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, cmds, BATCH, false, &head,
+					    0, &done));
+	KUNIT_EXPECT_EQ(test, done, BATCH);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 1);
+	expect_call(test, 0, BATCH);
+
+	/* Nothing to do: nothing issued, as when a VMM probes the type */
+	reset_queue(t);
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, cmds, 0, false, &head, 0,
+					    &done));
+	KUNIT_EXPECT_EQ(test, done, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 0);
+}
+
+static void nested_test_ring_wrap(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u64 (*cmds)[2] = asid_cmds(test, 128);
+	u32 done, head;
+
+	/* 8 slots, from slot 6 over the end to slot 2 */
+	head = 6;
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, cmds, 8, true, &head,
+					    8 | 3, &done));
+	KUNIT_EXPECT_EQ(test, done, 5);
+	KUNIT_EXPECT_EQ(test, head, 8 | 3);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 1);
+	expect_call(test, 0, 5);
+	expect_asid_run(test, 0, 2, 7);
+	expect_asid_run(test, 2, 3, 1);
+
+	/* 128 slots, 72 commands from slot 120: wraps inside a batch */
+	reset_queue(t);
+	head = 128 | 120;
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, cmds, 128, true, &head, 64,
+					    &done));
+	KUNIT_EXPECT_EQ(test, done, 72);
+	KUNIT_EXPECT_EQ(test, head, 64);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 2);
+	expect_call(test, 0, BATCH);
+	expect_call(test, 1, 72 - BATCH);
+	expect_asid_run(test, 0, 8, 121);
+	expect_asid_run(test, 8, 64, 1);
+}
+
+#define GOOD0	(OP(TLBI_NH_ASID) | TASID(1))
+#define GOOD1	(OP(TLBI_NH_ASID) | TASID(2))
+#define GOOD3	(OP(TLBI_NH_ASID) | TASID(4))
+
+static const struct {
+	const char *what;
+	u64 cmd[2];
+	int err;
+	u32 clear_features;
+	bool set_ssid_bits;
+	unsigned int ssid_bits;
+	bool master_without_ats;
+} cmd_rejected[] = {
+	{ "CMD_SYNC", { OP(CMD_SYNC), 0 }, -EOPNOTSUPP },
+	{ "CFGI_STE", { OP(CFGI_STE) | SID(SID_A), 0 }, -EOPNOTSUPP },
+	{ "CFGI_ALL", { OP(CFGI_ALL), 0 }, -EOPNOTSUPP },
+	{ "TLBI_S12_VMALL", { OP(TLBI_S12_VMALL), 0 }, -EOPNOTSUPP },
+	{ "TLBI_S2_IPA", { OP(TLBI_S2_IPA), VA }, -EOPNOTSUPP },
+	{ "TLBI_NSNH_ALL", { OP(TLBI_NSNH_ALL), 0 }, -EOPNOTSUPP },
+	{ "TLBI_EL2_ALL", { OP(TLBI_EL2_ALL), 0 }, -EOPNOTSUPP },
+	{ "opcode 0xff", { 0xff, 0 }, -EOPNOTSUPP },
+	{ "TLBI_NH_ALL with ASID", { OP(TLBI_NH_ALL) | TASID(1), 0 }, -EINVAL },
+	{ "TLBI_NH_ALL word 1", { OP(TLBI_NH_ALL), 1 }, -EINVAL },
+	{ "TLBI_NH_ASID bit 8", { OP(TLBI_NH_ASID) | BIT(8), 0 }, -EINVAL },
+	{ "TLBI_NH_ASID bit 31", { OP(TLBI_NH_ASID) | BIT(31), 0 }, -EINVAL },
+	{ "TLBI_NH_ASID address", { OP(TLBI_NH_ASID), VA }, -EINVAL },
+	{ "TLBI_NH_VA word 1 bit 1", { OP(TLBI_NH_VA), VA | BIT(1) },
+	  -EINVAL },
+	{ "TLBI_NH_VA bit 25", { OP(TLBI_NH_VA) | BIT(25), VA }, -EINVAL },
+	{ "TLBI_NH_VAA with ASID", { OP(TLBI_NH_VAA) | TASID(1), VA },
+	  -EINVAL },
+	{ "TLBI_NH_VA NUM without RIL",
+	  { OP(TLBI_NH_VA) | FIELD_PREP_CONST(CMDQ_TLBI_0_NUM, 1), VA }, -EINVAL,
+	  ARM_SMMU_FEAT_RANGE_INV },
+	{ "TLBI_NH_VA SCALE without RIL",
+	  { OP(TLBI_NH_VA) | FIELD_PREP_CONST(CMDQ_TLBI_0_SCALE, 1), VA }, -EINVAL,
+	  ARM_SMMU_FEAT_RANGE_INV },
+	{ "TLBI_NH_VAA TG without RIL",
+	  { OP(TLBI_NH_VAA), VA | FIELD_PREP_CONST(CMDQ_TLBI_1_TG, 1) }, -EINVAL,
+	  ARM_SMMU_FEAT_RANGE_INV },
+	{ "TLBI_NH_VAA TTL without RIL",
+	  { OP(TLBI_NH_VAA), VA | FIELD_PREP_CONST(CMDQ_TLBI_1_TTL, 1) }, -EINVAL,
+	  ARM_SMMU_FEAT_RANGE_INV },
+	{ "CFGI_CD foreign SID", { OP(CFGI_CD) | SID(SID_OTHER), 0 },
+	  -EINVAL },
+	{ "CFGI_CD unknown SID", { OP(CFGI_CD) | SID(SID_NONE), 0 }, -EINVAL },
+	{ "CFGI_CD_ALL foreign SID", { OP(CFGI_CD_ALL) | SID(SID_OTHER), 0 },
+	  -EINVAL },
+	{ "CFGI_CD SSec", { OP(CFGI_CD) | SID(SID_A) | BIT(11), 0 }, -EINVAL },
+	{ "CFGI_CD word 1 bit 1", { OP(CFGI_CD) | SID(SID_A), 2 }, -EINVAL },
+	{ "CFGI_CD SSID without substreams",
+	  { OP(CFGI_CD) | SID(SID_A) | SSID(1), 0 }, -EINVAL, 0, true, 0 },
+	{ "CFGI_CD SSID above SSIDSIZE",
+	  { OP(CFGI_CD) | SID(SID_A) | SSID(16), 0 }, -EINVAL, 0, true, 4 },
+	{ "CFGI_CD_ALL with SSID", { OP(CFGI_CD_ALL) | SID(SID_A) | SSID(1), 0 },
+	  -EINVAL },
+	{ "CFGI_CD_ALL leaf", { OP(CFGI_CD_ALL) | SID(SID_A), 1 }, -EINVAL },
+	{ "ATC_INV without ATS", { OP(ATC_INV) | SID(SID_A), VA }, -EINVAL,
+	  ARM_SMMU_FEAT_ATS },
+	{ "ATC_INV master without ATS", { OP(ATC_INV) | SID(SID_A), VA },
+	  -EINVAL, 0, false, 0, true },
+	{ "ATC_INV foreign SID", { OP(ATC_INV) | SID(SID_OTHER), VA },
+	  -EINVAL },
+	{ "ATC_INV SSID without SSV", { OP(ATC_INV) | SID(SID_A) | SSID(1), VA },
+	  -EINVAL },
+	{ "ATC_INV global without SSV",
+	  { OP(ATC_INV) | SID(SID_A) | CMDQ_ATC_0_GLOBAL, VA }, -EINVAL },
+	{ "ATC_INV SSV without substreams",
+	  { OP(ATC_INV) | SID(SID_A) | CMDQ_0_SSV, VA }, -EINVAL, 0, true, 0 },
+	{ "ATC_INV size above all",
+	  { OP(ATC_INV) | SID(SID_A), FIELD_PREP_CONST(CMDQ_ATC_1_SIZE, 53) },
+	  -EINVAL },
+	{ "ATC_INV word 1 bit 6", { OP(ATC_INV) | SID(SID_A), BIT(6) },
+	  -EINVAL },
+	{ "ATC_INV bit 8", { OP(ATC_INV) | SID(SID_A) | BIT(8), VA }, -EINVAL },
+};
+
+static void nested_test_cmd_rejected(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u64 cmds[4][2] = { { GOOD0 }, { GOOD1 }, { 0 }, { GOOD3 } };
+	u64 ring[4][2];
+	u32 done, head;
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(cmd_rejected); i++) {
+		const char *what = cmd_rejected[i].what;
+
+		t->smmu.features = FEATURES & ~cmd_rejected[i].clear_features;
+		t->smmu.ssid_bits = cmd_rejected[i].set_ssid_bits ?
+				    cmd_rejected[i].ssid_bits : 20;
+		t->master.ats_enabled = !cmd_rejected[i].master_without_ats;
+
+		/* Linear: the two before it are issued, none after it */
+		cmds[2][0] = cmd_rejected[i].cmd[0];
+		cmds[2][1] = cmd_rejected[i].cmd[1];
+		reset_queue(t);
+		KUNIT_EXPECT_EQ_MSG(test, cmd_rejected[i].err,
+				    invalidate(test, cmds, 4, false, &head, 0,
+					       &done), "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, done, 2, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_calls, 1, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_queued, 2, "%s", what);
+		expect_call(test, 0, 2);
+		expect_asid_run(test, 0, 2, 1);
+
+		/* Ring from slot 3: the head comes back naming slot 1 */
+		memcpy(ring[3], cmds[0], sizeof(ring[3]));
+		memcpy(ring[0], cmds[1], sizeof(ring[0]));
+		memcpy(ring[1], cmds[2], sizeof(ring[1]));
+		memcpy(ring[2], cmds[3], sizeof(ring[2]));
+		reset_queue(t);
+		head = 4 | 3;
+		KUNIT_EXPECT_EQ_MSG(test, cmd_rejected[i].err,
+				    invalidate(test, ring, 4, true, &head, 3,
+					       &done), "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, done, 2, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, head, 1, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_queued, 2, "%s", what);
+		expect_asid_run(test, 0, 2, 1);
+
+		/* First in line: nothing reaches the queue */
+		reset_queue(t);
+		KUNIT_EXPECT_EQ_MSG(test, cmd_rejected[i].err,
+				    invalidate(test, &cmds[2], 2, false, &head,
+					       0, &done), "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, done, 0, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_calls, 0, "%s", what);
+	}
+}
+
+static void nested_test_bad_cmd_after_batch(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u64 (*cmds)[2] = asid_cmds(test, 100);
+	u32 done, head;
+
+	/* A full batch goes out, then the 7 before the bad one */
+	cmds[BATCH + 7][0] = OP(CMD_SYNC);
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, invalidate(test, cmds, 100, false,
+						      &head, 0, &done));
+	KUNIT_EXPECT_EQ(test, done, BATCH + 7);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 2);
+	expect_call(test, 0, BATCH);
+	expect_call(test, 1, 7);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, BATCH + 7);
+	expect_asid_run(test, 0, BATCH + 7, 1);
+}
+
+static void nested_test_issue_fails(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u64 (*cmds)[2] = asid_cmds(test, 128);
+	u32 done, head;
+
+	/* The second batch times out: only the first counts */
+	t->fail_call = 2;
+	head = 0;
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, invalidate(test, cmds, 128, true,
+						     &head, 100, &done));
+	KUNIT_EXPECT_EQ(test, done, BATCH);
+	KUNIT_EXPECT_EQ(test, head, BATCH);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 2);
+
+	/* Also when the walk stopped at a bad command first */
+	reset_queue(t);
+	t->fail_call = 1;
+	cmds[5][0] = OP(CMD_SYNC);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, invalidate(test, cmds, 100, false,
+						     &head, 0, &done));
+	KUNIT_EXPECT_EQ(test, done, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 1);
+}
+
+static void nested_test_wrong_type(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	struct iommu_user_data_array array;
+
+	KUNIT_ASSERT_EQ(test, 0,
+			iommu_user_array_init(&array,
+					      IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+					      t->umem, 16, 1, 0, 1, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			t->nested->ops->cache_invalidate_user(t->nested,
+							      &array));
+	KUNIT_EXPECT_EQ(test, iommu_user_array_report(&array, NULL), 0);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 0);
+}
+
+static struct kunit_case nested_test_cases[] = {
+	KUNIT_CASE(nested_test_ste_accepted),
+	KUNIT_CASE(nested_test_ste_rejected),
+	KUNIT_CASE(nested_test_alloc_errors),
+	KUNIT_CASE(nested_test_combined_ste),
+	KUNIT_CASE(nested_test_cmd_accepted),
+	KUNIT_CASE(nested_test_batches),
+	KUNIT_CASE(nested_test_ring_wrap),
+	KUNIT_CASE(nested_test_cmd_rejected),
+	KUNIT_CASE(nested_test_bad_cmd_after_batch),
+	KUNIT_CASE(nested_test_issue_fails),
+	KUNIT_CASE(nested_test_wrong_type),
+	{}
+};
+
+static struct kunit_suite nested_test_suite = {
+	.name = "arm-smmu-v3-nested",
+	.init = nested_test_init,
+	.exit = nested_test_exit,
+	.test_cases = nested_test_cases,
+};
+
+kunit_test_suite(nested_test_suite);
