@@ -325,6 +325,34 @@ static void nested_test_ste_rejected(struct kunit *test)
 	}
 }
 
+/*
+ * An SMMU with stage 1 only, such as the SMMUv3 of QEMU 7.2, refuses a
+ * nesting parent before allocating anything.
+ */
+static void nested_test_no_nest_parent(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u32 flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
+	struct iommu_domain *domain;
+	struct dev_iommu *param;
+	struct device *dev;
+
+	param = kunit_kzalloc(test, sizeof(*param), GFP_KERNEL);
+	dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, param);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	param->priv = &t->master;
+	dev->iommu = param;
+
+	t->smmu.features = ARM_SMMU_FEAT_TRANS_S1 | ARM_SMMU_FEAT_2_LVL_CDTAB;
+	domain = arm_smmu_domain_alloc_user(dev, flags, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, PTR_ERR(domain));
+	/* Stage 2 without nesting (no stage 1) is refused the same way */
+	t->smmu.features = ARM_SMMU_FEAT_TRANS_S2;
+	domain = arm_smmu_domain_alloc_user(dev, flags, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, PTR_ERR(domain));
+}
+
 static void nested_test_alloc_errors(struct kunit *test)
 {
 	struct nested_test *t = test->priv;
@@ -851,6 +879,7 @@ static void nested_test_wrong_type(struct kunit *test)
 static struct kunit_case nested_test_cases[] = {
 	KUNIT_CASE(nested_test_ste_accepted),
 	KUNIT_CASE(nested_test_ste_rejected),
+	KUNIT_CASE(nested_test_no_nest_parent),
 	KUNIT_CASE(nested_test_alloc_errors),
 	KUNIT_CASE(nested_test_combined_ste),
 	KUNIT_CASE(nested_test_cmd_accepted),
