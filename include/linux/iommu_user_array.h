@@ -9,6 +9,7 @@
 #define __LINUX_IOMMU_USER_ARRAY_H
 
 #include <linux/bits.h>
+#include <linux/bug.h>
 #include <linux/compiler_types.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
@@ -53,13 +54,77 @@ int iommu_user_array_init(struct iommu_user_data_array *array,
 			  unsigned int type, void __user *uptr,
 			  size_t entry_len, u32 entry_num, u32 head, u32 tail,
 			  u32 flags);
-u32 iommu_user_array_count(const struct iommu_user_data_array *array);
 u32 iommu_user_array_report(const struct iommu_user_data_array *array,
 			    u32 *head);
 int __iommu_user_array_fetch(struct iommu_user_data_array *array,
 			     unsigned int type, void *kdst, size_t kdst_len,
 			     size_t min_len, u32 max);
-void iommu_user_array_ack(struct iommu_user_data_array *array, u32 n);
+
+/*
+ * The distance from position @from to position @to; in a ring, positions
+ * carry a wrap bit above the slot index. For the helpers below only.
+ */
+static inline u32
+__iommu_user_array_dist(const struct iommu_user_data_array *array, u32 to,
+			u32 from)
+{
+	if (array->flags & IOMMU_USER_ARRAY_RING)
+		return (to - from) & (2 * array->entry_num - 1);
+	return to - from;
+}
+
+/*
+ * The calls a driver makes per entry or per batch are inline: in a guest's
+ * invalidation path each call is a measurable part of the cost of an entry.
+ */
+
+/**
+ * iommu_user_array_count - the number of entries between head and tail
+ * @array: the array
+ *
+ * Return: the number of entries user space asked to be handled.
+ */
+static inline u32
+iommu_user_array_count(const struct iommu_user_data_array *array)
+{
+	return __iommu_user_array_dist(array, array->tail, array->head);
+}
+
+/**
+ * iommu_user_array_ack - report entries as handled
+ * @array: the array the driver was given
+ * @n: how many of the fetched entries, in order, the driver has handled
+ *
+ * An entry counts as handled only once the driver acknowledged it, for
+ * instance after the command it became was issued to the hardware. Only
+ * fetched entries can be acknowledged.
+ */
+static inline void iommu_user_array_ack(struct iommu_user_data_array *array,
+					u32 n)
+{
+	u32 unacked = __iommu_user_array_dist(array, array->next, array->head) -
+		      array->done;
+
+	if (WARN_ON(n > unacked))
+		n = unacked;
+	array->done += n;
+}
+
+/*
+ * The last fetch of a driver's loop finds every entry fetched; answer it
+ * here, after the same checks as __iommu_user_array_fetch().
+ */
+static inline int
+__iommu_user_array_fetch_inline(struct iommu_user_data_array *array,
+				unsigned int type, void *kdst, size_t kdst_len,
+				size_t min_len, u32 max)
+{
+	if (array->next == array->tail && array->type == type && kdst &&
+	    max && min_len && min_len <= kdst_len)
+		return 0;
+	return __iommu_user_array_fetch(array, type, kdst, kdst_len, min_len,
+					max);
+}
 
 /**
  * iommu_user_array_fetch - copy the next entries of a user array
@@ -81,8 +146,9 @@ void iommu_user_array_ack(struct iommu_user_data_array *array, u32 n);
  * the entries ahead of it are returned first and the next call reports it.
  */
 #define iommu_user_array_fetch(array, type, kdst, max, min_last)             \
-	__iommu_user_array_fetch(array, type, kdst, sizeof((kdst)[0]),        \
-				 offsetofend(typeof((kdst)[0]), min_last), max)
+	__iommu_user_array_fetch_inline(array, type, kdst, sizeof((kdst)[0]),  \
+					offsetofend(typeof((kdst)[0]),         \
+						    min_last), max)
 
 /**
  * iommu_user_array_next - copy the next entry of a user array

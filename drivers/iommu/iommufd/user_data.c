@@ -37,9 +37,7 @@ static u32 pos_add(const struct iommu_user_data_array *array, u32 pos, u32 n)
 
 static u32 pos_sub(const struct iommu_user_data_array *array, u32 to, u32 from)
 {
-	if (is_ring(array))
-		return (to - from) & (2 * array->entry_num - 1);
-	return to - from;
+	return __iommu_user_array_dist(array, to, from);
 }
 
 static u32 pos_slot(const struct iommu_user_data_array *array, u32 pos)
@@ -111,18 +109,6 @@ int iommu_user_array_init(struct iommu_user_data_array *array,
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(iommu_user_array_init, IOMMUFD);
-
-/**
- * iommu_user_array_count - the number of entries between head and tail
- * @array: the array
- *
- * Return: the number of entries user space asked to be handled.
- */
-u32 iommu_user_array_count(const struct iommu_user_data_array *array)
-{
-	return pos_sub(array, array->tail, array->head);
-}
-EXPORT_SYMBOL_NS_GPL(iommu_user_array_count, IOMMUFD);
 
 /**
  * iommu_user_array_report - what to tell user space after the driver ran
@@ -238,7 +224,9 @@ int __iommu_user_array_fetch(struct iommu_user_data_array *array,
 	if (array->entry_len < min_len)
 		return -EINVAL;
 
-	cond_resched();
+	/* Between batches; the first follows the ioctl's entry */
+	if (array->next != array->head)
+		cond_resched();
 	/* At most two runs: to the end of the buffer, then from its start */
 	while (copied != max) {
 		u32 first = pos_slot(array, array->next);
@@ -256,22 +244,3 @@ int __iommu_user_array_fetch(struct iommu_user_data_array *array,
 	return copied;
 }
 EXPORT_SYMBOL_NS_GPL(__iommu_user_array_fetch, IOMMUFD);
-
-/**
- * iommu_user_array_ack - report entries as handled
- * @array: the array the driver was given
- * @n: how many of the fetched entries, in order, the driver has handled
- *
- * An entry counts as handled only once the driver acknowledged it, for
- * instance after the command it became was issued to the hardware. Only
- * fetched entries can be acknowledged.
- */
-void iommu_user_array_ack(struct iommu_user_data_array *array, u32 n)
-{
-	u32 unacked = pos_sub(array, array->next, array->head) - array->done;
-
-	if (WARN_ON(n > unacked))
-		n = unacked;
-	array->done += n;
-}
-EXPORT_SYMBOL_NS_GPL(iommu_user_array_ack, IOMMUFD);

@@ -49,8 +49,8 @@ static noinline void run_iter(const struct geo *g)
 	if (iommu_user_array_init(&a, TYPE, (void __user *)USPACE_BASE, g->len,
 				  g->num, g->head, g->tail, g->flags))
 		abort();
-	while ((rc = __iommu_user_array_fetch(&a, TYPE, kdst, g->len, MIN_LEN,
-					      BATCH)) > 0) {
+	while ((rc = __iommu_user_array_fetch_inline(&a, TYPE, kdst, g->len,
+						     MIN_LEN, BATCH)) > 0) {
 		consume(kdst);
 		iommu_user_array_ack(&a, rc);
 	}

@@ -79,8 +79,9 @@ static int h_fetch(struct harness *h, const struct driver *d,
 {
 	if (d->fetch)
 		return d->fetch(&h->array, type, kdst, max);
-	return __iommu_user_array_fetch(&h->array, type, kdst, h->m.ksize,
-					h->m.min_len, max);
+	/* What iommu_user_array_fetch() calls, inline part included */
+	return __iommu_user_array_fetch_inline(&h->array, type, kdst,
+					       h->m.ksize, h->m.min_len, max);
 }
 
 /* The contiguous runs of slots that the next n entries span */
@@ -127,9 +128,10 @@ static int h_step(struct harness *h, const struct driver *d, u32 max)
 		else
 			H_CHECK(h, rc >= 1 && rc <= (int)good,
 				"fetch(%u) = %d, expected 1..%u", max, rc, good);
-		/* Long arrays are served a batch per call: let them yield */
-		H_CHECK(h, nr_cond_resched != resched,
-			"fetch(%u) did not cond_resched()", max);
+		/* Long arrays are served a batch per call: yield between */
+		H_CHECK(h, (nr_cond_resched != resched) == (h->fetched != 0),
+			"fetch(%u) %s cond_resched() after %u fetched", max,
+			h->fetched ? "did not" : "did", h->fetched);
 		/*
 		 * One copy_from_user() per contiguous run, two at a wrap, and
 		 * one more when a run cannot read its first entry.
