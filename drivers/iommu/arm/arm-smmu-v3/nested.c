@@ -354,7 +354,9 @@ arm_smmu_nested_cache_invalidate_user(struct iommu_domain *domain,
 				      struct iommu_user_data_array *array)
 {
 	struct arm_smmu_nested_domain *nested = to_smmu_nested_domain(domain);
-	struct iommu_hwpt_arm_smmuv3_invalidate inv[ARM_SMMU_NESTED_FETCH];
+	/* The iterator fills each entry before it is read: no zeroing */
+	struct iommu_hwpt_arm_smmuv3_invalidate inv[ARM_SMMU_NESTED_FETCH]
+		__uninitialized;
 	struct arm_smmu_device *smmu = nested->s2_parent->smmu;
 	struct arm_smmu_nested_batch *batch;
 	int got, i, ret, rc;
