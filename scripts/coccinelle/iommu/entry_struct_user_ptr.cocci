@@ -168,7 +168,10 @@ mode[0] = "org"
 @@
 mode[0] = "context"
 
+// A kernel attribute spatch does not know; declared once here, so that
+// the functions that use it parse for every rule of this file
 @pf@
+attribute name __uninitialized;
 identifier fn;
 position p;
 @@
