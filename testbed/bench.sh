@@ -32,9 +32,7 @@ make -C "$BUILD/src/tools/testing/selftests/iommu" OUTPUT="$out/prog" \
 	{ tail -n 20 "$out/prog.log" >&2; die "iommufd_inval_bench did not build"; }
 cp /bin/busybox "$out/root/bin/busybox"
 cp "$out/prog/iommufd_inval_bench" "$out/root/bench/"
-install -m 755 "$TESTBED/init" "$out/root/init"
-(cd "$out/root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) \
-	>"$out/bench.cpio"
+pack_initramfs "$out/root" "$out/bench.cpio"
 
 # Interleaved, so that a slower moment of the host hits both kernels
 for ((r = 1; r <= rounds; r++)); do

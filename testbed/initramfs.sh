@@ -38,6 +38,5 @@ for t in "$out"/*; do
 	[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$root/tests/"
 done
 [ -n "$(ls "$root/tests")" ] || die "no selftest binaries in $out"
-install -m 755 "$TESTBED/init" "$root/init"
-(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) >"$cpio"
+pack_initramfs "$root" "$cpio"
 step "$arch ($flavour): initramfs $cpio ($(ls "$root/tests" | tr '\n' ' '))"

@@ -92,3 +92,10 @@ checkpatch_one() {
 	ignore=$(checkpatch_except "$2")
 	(cd "$1" && scripts/checkpatch.pl --strict --quiet ${ignore:+--ignore "$ignore"} "$2" 2>&1) || true
 }
+
+# pack_initramfs ROOT CPIO: install the guests' init into ROOT and pack ROOT
+# into the newc archive CPIO, in a stable order and owned by root.
+pack_initramfs() {
+	install -m 755 "$TESTBED/init" "$1/init"
+	(cd "$1" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) >"$2"
+}

@@ -7,10 +7,10 @@
 # warning, and the iommu selftests whenever the patch touches them or the
 # uAPI. Prints one line per patch and exits non-zero if any line failed.
 #
-# It builds in the tree and the build directory of make run's x86_64 guest
-# (build/src, build/kbuild/series-x86_64) and ends at the last patch, so the
-# guest's kernel is already built when make test gets to it, and a second
-# run rebuilds only what the patches change.
+# It builds with kernel.sh, in the tree and the build directory of make
+# run's x86_64 guest (build/src, build/kbuild/series-x86_64), and ends at the
+# last patch, so the guest's kernel is already built when make test gets to
+# it, and a second run rebuilds only what the patches change.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -18,8 +18,6 @@ arch=x86_64
 out=$BUILD/series-check
 src=$BUILD/src
 kb=$BUILD/kbuild/series-$arch
-export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=testbed KBUILD_BUILD_HOST=testbed
-export CCACHE_BASEDIR=$src CCACHE_NOHASHDIR=1
 
 "$TESTBED/deps.sh" run
 mkdir -p "$out" "$kb" "$BUILD/logs"
@@ -30,19 +28,6 @@ mapfile -t commits < <(git -C "$BUILD/apply" rev-list --reverse base..HEAD)
 mapfile -t patches < <(ls "$out/patches"/*.patch)
 [ ${#commits[@]} -gt 0 ] && [ ${#commits[@]} -eq ${#patches[@]} ] ||
 	die "series-check: ${#commits[@]} commits but ${#patches[@]} patch files"
-
-# The config of kernel.sh for the series; options a patch has not added yet
-# are dropped by olddefconfig, and the last patch gets the config of make
-# run exactly.
-configure() {
-	local frags=("$TESTBED/config/common.config" "$TESTBED/config/$arch.config"
-		     "$src/tools/testing/selftests/iommu/config"
-		     "$TESTBED/config/series.config" "$TESTBED/config/series-$arch.config")
-	mkdir -p "$kb.cfg"
-	(cd "$src" && scripts/kconfig/merge_config.sh -n -O "$kb.cfg" "${frags[@]}" &&
-	 make -s O="$kb.cfg" olddefconfig) >"$out/config.log" 2>&1 || return 1
-	cmp -s "$kb.cfg/.config" "$kb/.config" || cp "$kb.cfg/.config" "$kb/.config"
-}
 
 fail=0
 results=()
@@ -69,18 +54,16 @@ for i in "${!commits[@]}"; do
 	fi
 
 	start=$(date +%s)
-	if ! configure; then
-		verdict=FAIL
-		notes+=("config failed, see $out/config.log")
-	elif ! make -C "$src" O="$kb" CC="ccache gcc" -j"$(nproc)" bzImage headers_install \
-		>"$log" 2>&1; then
+	# kernel.sh's own steps, then the build's output, in one log per patch
+	if ! PARTIAL_CONFIG=1 "$TESTBED/kernel.sh" "$arch" series >"$log" 2>&1; then
 		tail -n 30 "$log" >&2
 		verdict=FAIL
 		notes+=("$arch build FAILED ($log)")
 	else
-		warnings=$(grep -c 'warning:' "$log" || true)
+		cat "$BUILD/logs/kernel-series-$arch.log" >>"$log"
+		warnings=$(grep -c 'warning:' "$BUILD/logs/kernel-series-$arch.log" || true)
 		if [ "$warnings" -ne 0 ]; then
-			grep 'warning:' "$log" >&2
+			grep 'warning:' "$BUILD/logs/kernel-series-$arch.log" >&2
 			verdict=FAIL
 		fi
 		notes+=("$arch built in $(($(date +%s) - start)) s, $warnings warnings")
