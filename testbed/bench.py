@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn make bench's guest logs and callgrind counts into one table.
 
-Usage: bench.py OUTDIR ROUNDS [--readme README.md]
+Usage: bench.py OUTDIR ROUNDS CLOCK [--readme README.md]
 
 OUTDIR holds base-<r>.log and series-<r>.log (the guests' consoles, with the
 lines of iommufd_inval_bench) and callgrind.txt. The table goes to stdout and
 OUTDIR/table.md; with --readme it also replaces the text between the
-<!-- bench:begin --> and <!-- bench:end --> markers of README.md.
+<!-- bench:begin --> and <!-- bench:end --> markers of README.md. CLOCK is
+how the guests ran: icount (the guest's clock counts its instructions) or
+host (the wall clock of the emulation).
 """
 
 import re
@@ -65,6 +67,24 @@ def fmt(x):
     return "-" if x is None else (f"{x:.0f}" if x >= 100 else f"{x:.2f}")
 
 
+def trace_rows(traces):
+    """One row per kernel function, the largest differences first"""
+    cols = [("base", 40), ("series", 40), ("base", 32), ("series", 32)]
+    fns = {f for t in traces.values() for f in t if f is not None}
+
+    def spread(f):
+        vals = [traces[c].get(f, 0) for c in cols]
+        return (-(max(vals) - min(vals)), -max(vals), f)
+
+    rows = []
+    for f in sorted(fns, key=spread):
+        cells = " | ".join(str(traces[c].get(f, "-")) for c in cols)
+        rows.append(f"| `{f}` | {cells} |")
+    totals = " | ".join(f"**{traces[c][None]}**" for c in cols)
+    rows.append(f"| total | {totals} |")
+    return rows
+
+
 def main():
     args = sys.argv[1:]
     readme = None
@@ -72,9 +92,9 @@ def main():
         i = args.index("--readme")
         readme = Path(args[i + 1])
         del args[i:i + 2]
-    if len(args) != 2:
+    if len(args) != 3 or args[2] not in ("icount", "host"):
         fail(__doc__.strip().splitlines()[2])
-    out, rounds = Path(args[0]), int(args[1])
+    out, rounds, clock = Path(args[0]), int(args[1]), args[2]
     base = [parse_guest(out / f"base-{r}.log") for r in range(1, rounds + 1)]
     series = [parse_guest(out / f"series-{r}.log") for r in range(1, rounds + 1)]
 
@@ -94,9 +114,14 @@ def main():
                     f"{fmt(statistics.median(s))} | {med:.2f} | "
                     f"{min(per_round):.2f} | {max(per_round):.2f} |")
 
-    row("ioctl only (entry_num = 0), ns per call", ("ioctl", 0), ("ioctl", 0), 0)
+    per_call = "instructions" if clock == "icount" else "ns"
+    row(f"ioctl only (entry_num = 0), {per_call} per call", ("ioctl", 0),
+        ("ioctl", 0), 0)
     for n in SIZES:
         row("linear", ("linear", n), ("linear", n), n)
+    for n in SIZES:
+        row("linear, the 6.12 command (32 bytes)", ("linear_v1", n),
+            ("linear_v1", n), n)
     for n in SIZES:
         row("wrapped ring: base two linear calls, series one ring call",
             ("split", n), ("ring", n), n)
@@ -115,7 +140,28 @@ def main():
          s_ring / s_lin, s_ring / s_lin <= 1.10),
         ("linear, 1 entry: series within 5% of base",
          ratio[("linear", 1)], ratio[("linear", 1)] <= 1.05),
+        ("the same with the 6.12 command",
+         ratio[("linear, the 6.12 command (32 bytes)", 1)],
+         ratio[("linear, the 6.12 command (32 bytes)", 1)] <= 1.05),
     ]
+
+    traces = {}
+    for flavour in ("base", "series"):
+        for size in (40, 32):
+            path = out / f"trace-{flavour}-{size}.txt"
+            if not path.exists():
+                fail(f"{path} is missing")
+            fns = {}
+            for raw in path.read_text().splitlines():
+                m = re.match(r"trace fn=(\S+) instructions=(\d+)$", raw)
+                if m:
+                    fns[m.group(1)] = int(m.group(2))
+                m = re.match(r"trace total=(\d+)$", raw)
+                if m:
+                    fns[None] = int(m.group(1))
+            if None not in fns:
+                fail(f"{path}: no total")
+            traces[(flavour, size)] = fns
 
     cg = []
     cg_path = out / "callgrind.txt"
@@ -128,19 +174,35 @@ def main():
         fail(f"{cg_path}: no callgrind lines")
     by = {(m, lay, int(n)): float(i) for m, lay, n, _, i in cg}
 
+    unit = "ns" if clock == "host" else "instructions"
+    if clock == "icount":
+        how = ("**Measured in QEMU TCG with `-icount shift=0`: the guest's "
+               "clock advances one nanosecond per guest instruction, so every "
+               "number is a count of guest instructions (user space, kernel "
+               "and interrupts while the call ran), the same on every boot. "
+               "It weighs every instruction alike and sees no cache, so only "
+               "the ratios carry over to hardware.**")
+    else:
+        how = ("**Times are from QEMU TCG, an emulated CPU: only the ratios "
+               "mean anything, not the nanoseconds.** Boots of the same "
+               "kernel differ by up to 1.8 times.")
     lines = [
         f"IOMMU_HWPT_INVALIDATE on the mock nested HWPT, x86_64 guests, "
         f"{rounds} interleaved boots of each kernel, median of 21 samples "
-        f"per boot, then the median over the boots (`make bench`). The base "
+        f"per boot, then the median over the boots (`make bench`, "
+        f"`BENCH_CLOCK={clock}`). The base "
         f"is Debian's 6.12 with the series' two test-infrastructure patches "
         f"(`testbed/bench-base-patches`), which leave the invalidation path "
         f"alone; the base has no ring mode, so its wrapped ring is the two "
-        f"linear calls a VMM must make.",
+        f"linear calls a VMM must make. The same binary runs on both kernels "
+        f"and passes the command of the series' uAPI (40 bytes), except in "
+        f"the rows of the 6.12 command.",
         "",
-        "**Times are from QEMU TCG, an emulated CPU: only the ratios mean "
-        "anything, not the nanoseconds.** ns per entry unless marked; "
-        "ratio = series / base (below 1: the series is faster); min and max "
-        "are the ratios of single rounds.",
+        how,
+        "",
+        f"{unit} per entry unless marked; ratio = series / base (below 1: "
+        f"the series is cheaper); min and max are the ratios of single "
+        f"rounds.",
         "",
         "| case | entries | base | series | ratio | min | max |",
         "|---|---|---|---|---|---|---|",
@@ -149,6 +211,17 @@ def main():
         "| goal | measured | |",
         "|---|---|---|",
         *[f"| {g} | {v:.2f} | {'met' if ok else 'MISSED'} |" for g, v, ok in goals],
+        "",
+        "Where the instructions of one call go: the kernel instructions of "
+        "one linear IOMMU_HWPT_INVALIDATE of 1 entry, counted function by "
+        "function by single-stepping the guest under gdb "
+        "(`testbed/trace.sh`, run by `make bench`), with the command of the "
+        "series' uAPI (40 bytes) and with that of 6.12 (32 bytes). User "
+        "space, the system call entry and exit are not included.",
+        "",
+        "| function | base, 40 | series, 40 | base, 32 | series, 32 |",
+        "|---|---|---|---|---|",
+        *trace_rows(traces),
         "",
         "User space (`make -C tools/testing/iommu-user-array callgrind`): "
         "instructions per 16-byte entry into a driver array of 64, counted by "

@@ -5,17 +5,31 @@
 # infrastructure (testbed/bench-base-patches), without which the mock driver
 # does not work behind VT-d. Builds both x86_64 kernels with the test bed's configs, one
 # initramfs with the series' iommufd_inval_bench (the same binary for both
-# kernels), boots the two guests in turn BENCH_ROUNDS times (5 by default)
-# with the same QEMU settings, counts the user-space iterator's instructions
-# under callgrind, and prints one table (build/bench/table.md).
+# kernels), boots the two guests in turn BENCH_ROUNDS times (3 by default)
+# with the same QEMU settings, counts the kernel instructions of one
+# one-entry call function by function (testbed/trace.sh) and the user-space
+# iterator's instructions under callgrind, and prints one table
+# (build/bench/table.md).
 # BENCH_README=1 also writes the table into README.md.
+#
+# BENCH_CLOCK=icount (the default) runs the guests with one CPU and
+# -icount shift=0, so that the guest's clock advances 1 ns per guest
+# instruction: the numbers are instruction counts, the same on every boot.
+# BENCH_CLOCK=host keeps the wall clock of the emulation, which varies from
+# boot to boot by up to 1.8 times.
 
 . "$(dirname "$0")/lib.sh"
 
 arch=x86_64
-rounds=${BENCH_ROUNDS:-5}
+rounds=${BENCH_ROUNDS:-3}
+clock=${BENCH_CLOCK:-icount}
 out=$BUILD/bench
 case $rounds in '' | *[!0-9]* | 0) die "BENCH_ROUNDS must be a positive number" ;; esac
+case $clock in
+icount) smp=1 qemu_args="-icount shift=0,sleep=off" ;;
+host) smp=2 qemu_args= ;;
+*) die "BENCH_CLOCK must be icount or host" ;;
+esac
 
 "$TESTBED/deps.sh" run
 BASE_PATCHES=$TESTBED/bench-base-patches "$TESTBED/tree.sh" src base
@@ -39,7 +53,15 @@ for ((r = 1; r <= rounds; r++)); do
 	for flavour in base series; do
 		step "bench: round $r/$rounds, $flavour"
 		GUEST_CPIO=$out/bench.cpio GUEST_LOG=$out/$flavour-$r.log GUEST_TIMEOUT=600 \
+			GUEST_SMP=$smp GUEST_QEMU_ARGS=$qemu_args \
 			"$TESTBED/guest.sh" "$arch" "$flavour"
+	done
+done
+
+# The command of the series' uAPI (40 bytes) and that of 6.12 (32 bytes)
+for flavour in base series; do
+	for size in 40 32; do
+		"$TESTBED/trace.sh" "$flavour" 1 "$size" "$out/trace-$flavour-$size.txt"
 	done
 done
 
@@ -49,4 +71,4 @@ make -s -C "$BUILD/src/tools/testing/iommu-user-array" callgrind >"$out/callgrin
 
 readme=()
 [ "${BENCH_README:-}" = 1 ] && readme=(--readme "$TOP/README.md")
-python3 "$TESTBED/bench.py" "$out" "$rounds" "${readme[@]}"
+python3 "$TESTBED/bench.py" "$out" "$rounds" "$clock" "${readme[@]}"

@@ -11,7 +11,7 @@ want=(make gcc git python3 python3-ply python3-git perl coccinelle "$BASE_PKG" x
 if [ "${1:-run}" = run ]; then
 	want+=(flex bison libelf-dev libssl-dev cpio ccache rsync kmod
 	       gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static
-	       qemu-system-x86 qemu-system-arm qemu-system-data valgrind)
+	       qemu-system-x86 qemu-system-arm qemu-system-data valgrind gdb)
 fi
 
 missing=()

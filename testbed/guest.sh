@@ -4,7 +4,9 @@
 # console is kept in build/results/<flavour>-<arch>.log.
 # Usage: guest.sh ARCH [base]
 # GUEST_CPIO and GUEST_LOG override the initramfs and the console log
-# (make bench boots its own initramfs).
+# (make bench boots its own initramfs); GUEST_SMP the number of CPUs (2), and
+# GUEST_QEMU_ARGS adds QEMU options (make bench counts instructions with
+# -icount).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -17,8 +19,9 @@ log=${GUEST_LOG:-$res/$flavour-$arch.log}
 timeout=${GUEST_TIMEOUT:-1200}
 mkdir -p "$res"
 
-common=(-accel tcg -smp 2 -m 2G -display none -monitor none -no-reboot
-	-serial "file:$log" -initrd "$cpio")
+# shellcheck disable=SC2206 # GUEST_QEMU_ARGS is a list of options
+common=(-accel tcg -smp "${GUEST_SMP:-2}" -m 2G -display none -monitor none -no-reboot
+	-serial "file:$log" -initrd "$cpio" ${GUEST_QEMU_ARGS:-})
 case $arch in
 x86_64)
 	qemu=(qemu-system-x86_64 -machine q35,kernel-irqchip=split

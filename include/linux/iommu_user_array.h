@@ -11,8 +11,14 @@
 #include <linux/bits.h>
 #include <linux/bug.h>
 #include <linux/compiler_types.h>
+#include <linux/errno.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/overflow.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
+#include <asm/page.h>
 
 /* Caps that keep one call from pinning a CPU or scanning a huge entry */
 #define IOMMU_USER_ARRAY_MAX_ENTRIES	BIT(19)
@@ -44,33 +50,73 @@ struct iommu_user_data_array {
 	size_t entry_len;
 	u32 entry_num;
 	u32 head;
-	u32 tail;
+	u32 count;
 	u32 flags;
-	u32 next;
+	u32 fetched;
 	u32 done;
 };
 
-int iommu_user_array_init(struct iommu_user_data_array *array,
-			  unsigned int type, void __user *uptr,
-			  size_t entry_len, u32 entry_num, u32 head, u32 tail,
-			  u32 flags);
-u32 iommu_user_array_report(const struct iommu_user_data_array *array,
-			    u32 *head);
 int __iommu_user_array_fetch(struct iommu_user_data_array *array,
 			     unsigned int type, void *kdst, size_t kdst_len,
 			     size_t min_len, u32 max);
 
-/*
- * The distance from position @from to position @to; in a ring, positions
- * carry a wrap bit above the slot index. For the helpers below only.
+/**
+ * iommu_user_array_init - describe an array of entries in user memory
+ * @array: the array to fill
+ * @type: the data type of every entry
+ * @uptr: the user buffer of @entry_num slots of @entry_len bytes each
+ * @entry_len: the size of one entry as user space laid it out
+ * @entry_num: the number of slots in the buffer
+ * @head: the position of the first entry (0 for a linear array)
+ * @tail: the position after the last entry (@entry_num for a linear array)
+ * @flags: 0 for a linear array, or IOMMU_USER_ARRAY_RING
+ *
+ * For the iommufd core, which builds the array from a uAPI command before it
+ * hands it to a driver. Inline, as it runs once per ioctl and mostly folds
+ * away for a linear array.
+ *
+ * Return: 0, -EOPNOTSUPP for unknown @flags, or -EINVAL for a geometry that
+ * is not valid: @entry_len above PAGE_SIZE, @entry_num above
+ * IOMMU_USER_ARRAY_MAX_ENTRIES, a ring whose @entry_num is not a power of two
+ * or whose positions are out of range or more than @entry_num apart, or
+ * entries without a buffer or with a zero @entry_len. An empty array is valid
+ * whatever @uptr and @entry_len are, so that user space can probe a type.
  */
-static inline u32
-__iommu_user_array_dist(const struct iommu_user_data_array *array, u32 to,
-			u32 from)
+static inline int iommu_user_array_init(struct iommu_user_data_array *array,
+					unsigned int type, void __user *uptr,
+					size_t entry_len, u32 entry_num,
+					u32 head, u32 tail, u32 flags)
 {
-	if (array->flags & IOMMU_USER_ARRAY_RING)
-		return (to - from) & (2 * array->entry_num - 1);
-	return to - from;
+	size_t bytes;
+
+	/* Every member, so that a caller's array needs no zeroing */
+	array->type = type;
+	array->uptr = uptr;
+	array->entry_len = entry_len;
+	array->entry_num = entry_num;
+	array->head = head;
+	array->count = tail - head;
+	array->flags = flags;
+	array->fetched = 0;
+	array->done = 0;
+	if (flags & ~IOMMU_USER_ARRAY_RING)
+		return -EOPNOTSUPP;
+	if (entry_len > PAGE_SIZE || entry_num > IOMMU_USER_ARRAY_MAX_ENTRIES)
+		return -EINVAL;
+	if (flags & IOMMU_USER_ARRAY_RING) {
+		/* Positions carry a wrap bit above the slot index */
+		array->count &= 2 * entry_num - 1;
+		if (!is_power_of_2(entry_num) || head >= 2 * entry_num ||
+		    tail >= 2 * entry_num || array->count > entry_num)
+			return -EINVAL;
+	} else if (head || tail != entry_num) {
+		return -EINVAL;
+	}
+	if (array->count && (!uptr || !entry_len ||
+			     check_mul_overflow(entry_len, (size_t)entry_num,
+						&bytes)))
+		return -EINVAL;
+	return 0;
 }
 
 /*
@@ -87,7 +133,7 @@ __iommu_user_array_dist(const struct iommu_user_data_array *array, u32 to,
 static inline u32
 iommu_user_array_count(const struct iommu_user_data_array *array)
 {
-	return __iommu_user_array_dist(array, array->tail, array->head);
+	return array->count;
 }
 
 /**
@@ -102,26 +148,66 @@ iommu_user_array_count(const struct iommu_user_data_array *array)
 static inline void iommu_user_array_ack(struct iommu_user_data_array *array,
 					u32 n)
 {
-	u32 unacked = __iommu_user_array_dist(array, array->next, array->head) -
-		      array->done;
+	u32 unacked = array->fetched - array->done;
 
 	if (WARN_ON(n > unacked))
 		n = unacked;
 	array->done += n;
 }
 
-/*
- * The last fetch of a driver's loop finds every entry fetched; answer it
- * here, after the same checks as __iommu_user_array_fetch().
+/**
+ * iommu_user_array_report - what to tell user space after the driver ran
+ * @array: the array the driver was given
+ * @head: if not NULL, set to the position after the last handled entry,
+ *        which is the first entry not handled (wrap bit kept in a ring)
+ *
+ * Return: the number of entries the driver acknowledged.
  */
-static inline int
+static inline u32
+iommu_user_array_report(const struct iommu_user_data_array *array, u32 *head)
+{
+	/* iommu_user_array_ack() keeps it within the fetched entries */
+	u32 done = array->done;
+
+	if (head) {
+		*head = array->head + done;
+		if (array->flags & IOMMU_USER_ARRAY_RING)
+			*head &= 2 * array->entry_num - 1;
+	}
+	return done;
+}
+
+/*
+ * The checks of the driver's arguments fold away for a constant struct and
+ * batch size. Two cases that are most of the calls are served inline, as
+ * copy_struct_from_user() serves a struct: the last fetch of a driver's loop,
+ * which finds every entry fetched, and the first batch of a linear array of
+ * entries of the kernel's size, which is the whole of most invalidations.
+ * Anything else, or a fault, takes the general path.
+ */
+static __always_inline int
 __iommu_user_array_fetch_inline(struct iommu_user_data_array *array,
 				unsigned int type, void *kdst, size_t kdst_len,
 				size_t min_len, u32 max)
 {
-	if (array->next == array->tail && array->type == type && kdst &&
-	    max && min_len && min_len <= kdst_len)
-		return 0;
+	u32 n;
+
+	if (WARN_ON(!kdst || !max || !min_len || min_len > kdst_len))
+		return -EINVAL;
+	if (likely(array->type == type)) {
+		if (array->fetched == array->count)
+			return 0;
+		if (!array->fetched && !array->flags &&
+		    array->entry_len == kdst_len) {
+			/* Linear, so the first entry is at the buffer's start */
+			n = min(max, array->count);
+			if (likely(!copy_from_user(kdst, array->uptr,
+						   array_size(n, kdst_len)))) {
+				array->fetched = n;
+				return n;
+			}
+		}
+	}
 	return __iommu_user_array_fetch(array, type, kdst, kdst_len, min_len,
 					max);
 }

@@ -8,128 +8,29 @@
  *
  * Positions: linear [0, entry_num], head 0, tail entry_num;
  *            ring [0, 2 * entry_num), slot = pos & (entry_num - 1).
- * head is the first entry to handle, tail the one after the last; next is the
- * first entry not yet fetched by the driver, and done counts the entries the
- * driver acknowledged, which are the only ones reported as handled.
+ * head is the first entry to handle and count the number of entries from it;
+ * fetched counts the entries copied to the driver, and done those the driver
+ * acknowledged, which are the only ones reported as handled.
  */
 #include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/iommu_user_array.h>
-#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-static bool is_ring(const struct iommu_user_data_array *array)
+/* The slot of the first entry not fetched yet */
+static u32 next_slot(const struct iommu_user_data_array *array)
 {
-	return array->flags & IOMMU_USER_ARRAY_RING;
-}
+	u32 pos = array->head + array->fetched;
 
-static u32 pos_add(const struct iommu_user_data_array *array, u32 pos, u32 n)
-{
-	if (is_ring(array))
-		return (pos + n) & (2 * array->entry_num - 1);
-	return pos + n;
-}
-
-static u32 pos_sub(const struct iommu_user_data_array *array, u32 to, u32 from)
-{
-	return __iommu_user_array_dist(array, to, from);
-}
-
-static u32 pos_slot(const struct iommu_user_data_array *array, u32 pos)
-{
-	if (is_ring(array))
+	if (array->flags & IOMMU_USER_ARRAY_RING)
 		return pos & (array->entry_num - 1);
 	return pos;
 }
-
-/**
- * iommu_user_array_init - describe an array of entries in user memory
- * @array: the array to fill
- * @type: the data type of every entry
- * @uptr: the user buffer of @entry_num slots of @entry_len bytes each
- * @entry_len: the size of one entry as user space laid it out
- * @entry_num: the number of slots in the buffer
- * @head: the position of the first entry (0 for a linear array)
- * @tail: the position after the last entry (@entry_num for a linear array)
- * @flags: 0 for a linear array, or IOMMU_USER_ARRAY_RING
- *
- * For the iommufd core, which builds the array from a uAPI command before it
- * hands it to a driver.
- *
- * Return: 0, -EOPNOTSUPP for unknown @flags, or -EINVAL for a geometry that
- * is not valid: @entry_len above PAGE_SIZE, @entry_num above
- * IOMMU_USER_ARRAY_MAX_ENTRIES, a ring whose @entry_num is not a power of two
- * or whose positions are out of range or more than @entry_num apart, or
- * entries without a buffer or with a zero @entry_len. An empty array is valid
- * whatever @uptr and @entry_len are, so that user space can probe a type.
- */
-int iommu_user_array_init(struct iommu_user_data_array *array,
-			  unsigned int type, void __user *uptr,
-			  size_t entry_len, u32 entry_num, u32 head, u32 tail,
-			  u32 flags)
-{
-	size_t bytes;
-
-	*array = (struct iommu_user_data_array){
-		.type = type,
-		.uptr = uptr,
-		.entry_len = entry_len,
-		.entry_num = entry_num,
-		.flags = flags,
-	};
-	if (flags & ~IOMMU_USER_ARRAY_RING)
-		return -EOPNOTSUPP;
-	if (entry_len > PAGE_SIZE || entry_num > IOMMU_USER_ARRAY_MAX_ENTRIES)
-		return -EINVAL;
-	if (is_ring(array)) {
-		if (!is_power_of_2(entry_num) || head >= 2 * entry_num ||
-		    tail >= 2 * entry_num)
-			return -EINVAL;
-		array->head = head;
-		array->tail = tail;
-		if (pos_sub(array, tail, head) > entry_num)
-			return -EINVAL;
-	} else {
-		if (head || tail != entry_num)
-			return -EINVAL;
-		array->tail = entry_num;
-	}
-	array->next = array->head;
-
-	if (!iommu_user_array_count(array))
-		return 0;
-	if (!uptr || !entry_len ||
-	    check_mul_overflow(entry_len, (size_t)entry_num, &bytes))
-		return -EINVAL;
-	return 0;
-}
-EXPORT_SYMBOL_NS_GPL(iommu_user_array_init, IOMMUFD);
-
-/**
- * iommu_user_array_report - what to tell user space after the driver ran
- * @array: the array the driver was given
- * @head: if not NULL, set to the position after the last handled entry,
- *        which is the first entry not handled (wrap bit kept in a ring)
- *
- * Return: the number of entries the driver acknowledged.
- */
-u32 iommu_user_array_report(const struct iommu_user_data_array *array,
-			    u32 *head)
-{
-	u32 done = array->done;
-
-	if (WARN_ON(done > iommu_user_array_count(array)))
-		done = iommu_user_array_count(array);
-	if (head)
-		*head = pos_add(array, array->head, done);
-	return done;
-}
-EXPORT_SYMBOL_NS_GPL(iommu_user_array_report, IOMMUFD);
 
 /* One entry alone, converted as copy_struct_from_user() converts a struct */
 static int copy_one(const struct iommu_user_data_array *array, void *dst,
@@ -141,10 +42,50 @@ static int copy_one(const struct iommu_user_data_array *array, void *dst,
 }
 
 /*
+ * Copy up to n user entries longer than the kernel's struct into dst, as many
+ * as fit, and compact them in place. Return the number of valid entries
+ * copied, or the error of the first entry if there are none.
+ */
+static noinline int copy_run_longer(const struct iommu_user_data_array *array,
+				    void *dst, size_t kdst_len,
+				    const void __user *src, u32 n)
+{
+	size_t elen = array->entry_len;
+	size_t bytes;
+	u32 got, i;
+
+	n = array_size(n, kdst_len) / elen;
+	if (!n)
+		return copy_one(array, dst, kdst_len, src);
+	bytes = array_size(n, elen);
+	got = (bytes - copy_from_user(dst, src, bytes)) / elen;
+	if (!got)
+		return copy_one(array, dst, kdst_len, src);
+
+	/* A destination never passes its source */
+	for (i = 0; i != got; i++) {
+		if (memchr_inv(dst + i * elen + kdst_len, 0, elen - kdst_len))
+			break;
+		memmove(dst + i * kdst_len, dst + i * elen, kdst_len);
+	}
+	return i ? i : -E2BIG;
+}
+
+/* Zero-extend n shorter entries, from the end so none is overwritten unread */
+static noinline void spread_shorter(void *dst, size_t elen, size_t kdst_len,
+				    u32 n)
+{
+	while (n--) {
+		memmove(dst + n * kdst_len, dst + n * elen, elen);
+		memset(dst + n * kdst_len + elen, 0, kdst_len - elen);
+	}
+}
+
+/*
  * Copy up to n entries from the contiguous slots starting at first into dst,
  * which holds n kernel entries of kdst_len bytes, with one copy_from_user().
  * Return the number of whole, valid entries copied, or the error of the first
- * entry if there are none.
+ * entry if there are none. Entries of the kernel's size are the fast path.
  */
 static int copy_run(const struct iommu_user_data_array *array, void *dst,
 		    size_t kdst_len, u32 first, u32 n)
@@ -152,46 +93,25 @@ static int copy_run(const struct iommu_user_data_array *array, void *dst,
 	size_t elen = array->entry_len;
 	const void __user *src = array->uptr + array_size(first, elen);
 	size_t bytes, left;
-	u32 got, i;
 
-	if (elen > kdst_len) {
-		/* Room for fewer of the longer user entries */
-		n = array_size(n, kdst_len) / elen;
-		if (!n)
-			return copy_one(array, dst, kdst_len, src);
-	}
+	if (unlikely(elen > kdst_len))
+		return copy_run_longer(array, dst, kdst_len, src, n);
 
 	bytes = array_size(n, elen);
 	left = copy_from_user(dst, src, bytes);
-	got = likely(!left) ? n : (bytes - left) / elen;
-	if (!got) {
+	if (unlikely(left)) {
+		n = (bytes - left) / elen;
 		/*
 		 * A copy may stop short of the fault (arm64 copies in chunks):
 		 * judge the first entry by a copy of its own, so that the
-		 * error names exactly the entry that cannot be read, and a
-		 * longer entry fails with -E2BIG before -EFAULT.
+		 * error names exactly the entry that cannot be read.
 		 */
-		return copy_one(array, dst, kdst_len, src);
+		if (!n)
+			return copy_one(array, dst, kdst_len, src);
 	}
-
-	if (elen > kdst_len) {
-		/* Compact in place; a destination never passes its source */
-		for (i = 0; i != got; i++) {
-			if (memchr_inv(dst + i * elen + kdst_len, 0,
-				       elen - kdst_len))
-				break;
-			memmove(dst + i * kdst_len, dst + i * elen, kdst_len);
-		}
-		return i ? i : -E2BIG;
-	}
-	if (elen < kdst_len) {
-		/* Spread from the end so no entry is overwritten unread */
-		for (i = got; i--;) {
-			memmove(dst + i * kdst_len, dst + i * elen, elen);
-			memset(dst + i * kdst_len + elen, 0, kdst_len - elen);
-		}
-	}
-	return got;
+	if (unlikely(elen < kdst_len))
+		spread_shorter(dst, elen, kdst_len, n);
+	return n;
 }
 
 /**
@@ -201,9 +121,10 @@ static int copy_run(const struct iommu_user_data_array *array, void *dst,
  * @kdst: a kernel array of at least @max entries of @kdst_len bytes
  * @kdst_len: the size of the driver's struct
  * @min_len: the size of the driver's struct in its first uAPI version
- * @max: the number of entries @kdst can hold
+ * @max: the number of entries @kdst can hold, at least 1
  *
- * Use iommu_user_array_fetch(), which derives the sizes from the struct.
+ * Use iommu_user_array_fetch(), which derives the sizes from the struct and
+ * checks them.
  *
  * Return: see iommu_user_array_fetch().
  */
@@ -211,36 +132,36 @@ int __iommu_user_array_fetch(struct iommu_user_data_array *array,
 			     unsigned int type, void *kdst, size_t kdst_len,
 			     size_t min_len, u32 max)
 {
-	u32 copied = 0;
-	int rc;
+	u32 first, n;
+	int rc, more;
 
-	if (WARN_ON(!kdst || !max || !min_len || min_len > kdst_len))
-		return -EINVAL;
 	if (array->type != type)
 		return -EINVAL;
-	max = min(max, pos_sub(array, array->tail, array->next));
+	max = min(max, array->count - array->fetched);
 	if (!max)
 		return 0;
 	if (array->entry_len < min_len)
 		return -EINVAL;
 
 	/* Between batches; the first follows the ioctl's entry */
-	if (array->next != array->head)
+	if (array->fetched)
 		cond_resched();
-	/* At most two runs: to the end of the buffer, then from its start */
-	while (copied != max) {
-		u32 first = pos_slot(array, array->next);
-		u32 n = min(max - copied, array->entry_num - first);
 
-		rc = copy_run(array, kdst + array_size(copied, kdst_len),
-			      kdst_len, first, n);
-		if (rc < 0)
-			return copied ? copied : rc;
-		copied += rc;
-		array->next = pos_add(array, array->next, rc);
-		if (rc != n)
-			break;
-	}
-	return copied;
+	/* At most two runs: to the end of the buffer, then from its start */
+	first = next_slot(array);
+	n = min(max, array->entry_num - first);
+	rc = copy_run(array, kdst, kdst_len, first, n);
+	if (rc <= 0)
+		return rc;
+	array->fetched += rc;
+	if (rc != n || n == max)
+		return rc;
+
+	more = copy_run(array, kdst + array_size(n, kdst_len), kdst_len, 0,
+			max - n);
+	if (more <= 0)
+		return rc;
+	array->fetched += more;
+	return rc + more;
 }
 EXPORT_SYMBOL_NS_GPL(__iommu_user_array_fetch, IOMMUFD);

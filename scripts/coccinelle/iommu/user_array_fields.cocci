@@ -206,7 +206,7 @@ for f in cocci.files():
 @wa@
 struct iommu_user_data_array *pa;
 struct iommu_user_data_array a;
-identifier f = {uptr, entry_len, entry_num, head, tail, flags, next, done};
+identifier f = {uptr, entry_len, entry_num, head, count, flags, fetched, done};
 expression E;
 assignment operator aop;
 position p : script:python() { not owner(p) };
@@ -242,7 +242,7 @@ writes.add(where(p))
 @ra@
 struct iommu_user_data_array *pa;
 struct iommu_user_data_array a;
-identifier f = {uptr, entry_len, entry_num, head, tail, flags, next, done};
+identifier f = {uptr, entry_len, entry_num, head, count, flags, fetched, done};
 position p : script:python() { not owner(p) and where(p) not in writes };
 @@
 
@@ -254,7 +254,7 @@ position p : script:python() { not owner(p) and where(p) not in writes };
 
 @ia@
 identifier x;
-identifier f = {uptr, entry_len, entry_num, head, tail, flags, next, done};
+identifier f = {uptr, entry_len, entry_num, head, count, flags, fetched, done};
 expression E;
 position p : script:python() { not owner(p) };
 @@

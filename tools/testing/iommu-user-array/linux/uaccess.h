@@ -6,9 +6,8 @@
 #include <string.h>
 #include <linux/compiler_types.h>
 #include <linux/types.h>
-
 /* The kernel's <linux/uaccess.h> brings <asm/page.h> along */
-#define PAGE_SIZE	4096UL
+#include <asm/page.h>
 
 /*
  * Accesses to the simulated user space of shim.c, with the kernel's results:

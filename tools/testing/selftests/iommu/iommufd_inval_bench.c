@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Time IOMMU_HWPT_INVALIDATE on a mock nested HWPT: the fixed cost of the
- * ioctl, linear arrays, and a full ring whose entries wrap in the middle,
- * issued as one ring call or, as a VMM must on a kernel without ring mode,
- * as two linear calls. Prints one line per case:
+ * ioctl, linear arrays (passed with the command of this uAPI and with the
+ * shorter command that binaries built for 6.12 pass), and a full ring whose
+ * entries wrap in the middle, issued as one ring call or, as a VMM must on a
+ * kernel without ring mode, as two linear calls. Prints one line per case:
  *
  *   inval_bench case=<name> entries=<n> calls=<c> ns_per_call=<t> ns_per_entry=<t/n>
  *
@@ -41,11 +42,14 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int invalidate(struct bench *b, __u32 num, __u32 flags, __u32 head,
-		      __u32 tail)
+/* The command of binaries built before ring mode, which lacks head and tail */
+#define CMD_SIZE_V1 offsetof(struct iommu_hwpt_invalidate, head)
+
+static int invalidate(struct bench *b, __u32 size, __u32 num, __u32 flags,
+		      __u32 head, __u32 tail)
 {
 	struct iommu_hwpt_invalidate cmd = {
-		.size = sizeof(cmd),
+		.size = size,
 		.hwpt_id = b->nested_id,
 		.data_uptr = (uintptr_t)b->reqs,
 		.data_type = IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
@@ -65,9 +69,10 @@ static int invalidate(struct bench *b, __u32 num, __u32 flags, __u32 head,
 }
 
 /*
- * One call of a case: "linear" is entries 0..n-1; "ring" is a full ring of
- * n slots from slot n/2, so its entries wrap after n - n/2 of them; "split"
- * is the same entries as two linear calls, tail part first.
+ * One call of a case: "linear" is entries 0..n-1, "linear_v1" the same with
+ * the shorter command; "ring" is a full ring of n slots from slot n/2, so its
+ * entries wrap after n - n/2 of them; "split" is the same entries as two
+ * linear calls, tail part first.
  */
 static int one_call(struct bench *b, const char *name, __u32 n)
 {
@@ -75,16 +80,22 @@ static int one_call(struct bench *b, const char *name, __u32 n)
 	int rc;
 
 	if (!strcmp(name, "ioctl") || !strcmp(name, "linear"))
-		return invalidate(b, n, 0, 0, 0);
+		return invalidate(b, sizeof(struct iommu_hwpt_invalidate), n, 0,
+				  0, 0);
+	if (!strcmp(name, "linear_v1"))
+		return invalidate(b, CMD_SIZE_V1, n, 0, 0, 0);
 	if (!strcmp(name, "ring"))
-		return invalidate(b, n, IOMMU_HWPT_INVALIDATE_FLAG_RING, n / 2,
+		return invalidate(b, sizeof(struct iommu_hwpt_invalidate), n,
+				  IOMMU_HWPT_INVALIDATE_FLAG_RING, n / 2,
 				  n | (n / 2));
 	/* split */
 	tail_part.reqs = b->reqs + n / 2;
-	rc = invalidate(&tail_part, n - n / 2, 0, 0, 0);
+	rc = invalidate(&tail_part, sizeof(struct iommu_hwpt_invalidate),
+			n - n / 2, 0, 0, 0);
 	if (rc || n / 2 == 0)
 		return rc;
-	return invalidate(b, n / 2, 0, 0, 0);
+	return invalidate(b, sizeof(struct iommu_hwpt_invalidate), n / 2, 0, 0,
+			  0);
 }
 
 static int cmp_ull(const void *a, const void *b)
@@ -171,7 +182,8 @@ static void report_case(struct bench_case *c)
  */
 static int run_cases(struct bench *b)
 {
-	static const char *const names[] = { "linear", "split", "ring" };
+	static const char *const names[] = { "linear", "linear_v1", "split",
+					     "ring" };
 	struct bench_case cases[1 + ARRAY_SIZE(names) * ARRAY_SIZE(sizes)];
 	unsigned int i, j, num = 0;
 	int s, rc;

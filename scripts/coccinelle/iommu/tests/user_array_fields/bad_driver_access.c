@@ -16,14 +16,14 @@ static int drv_invalidate(struct iommu_domain *domain,
 			  struct iommu_user_data_array *array)
 {
 	struct drv_state st = { .array = array };
-	void __user *p = array->uptr + array->next * array->entry_len;
+	void __user *p = array->uptr + array->fetched * array->entry_len;
 
 	if (array->type != 1)
 		return -EINVAL;
 	st.copy = *array;
 	array->done++;
-	array->next += 1;
-	--array->tail;
+	array->fetched += 1;
+	--array->count;
 	st.array->head = READ_ONCE(st.copy.head);
 	array->flags |= 1;
 	return p ? 0 : -EFAULT;

@@ -16,6 +16,6 @@ static int build(struct iommu_domain *domain, void __user *uptr, u32 num)
 		.entry_num = num,
 	};
 
-	array = (struct iommu_user_data_array){ .type = 2, .tail = num };
+	array = (struct iommu_user_data_array){ .type = 2, .count = num };
 	return domain->ops->cache_invalidate_user(domain, &array);
 }

@@ -8,7 +8,7 @@
 
 struct ring {
 	u32 head;
-	u32 tail;
+	u32 count;
 	u32 entry_num;
 	void __user *uptr;
 	size_t len;
@@ -47,7 +47,7 @@ static int test_setup(struct iommu_domain *domain, void __user *umem,
 	struct iommu_user_data_array array;
 
 	user_data.uptr = umem;
-	r->head = r->tail = r->entry_num;
+	r->head = r->count = r->entry_num;
 	r->uptr = umem;
 	r->len = 0;
 	if (iommu_user_array_init(&array, 7, umem, 16, r->entry_num, 0,
