@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Self-test of results.py: a good log passes; every kind of breakage in a
-# copy of it fails, and the output names what broke.
+# Self-test of results.py and bench.py: good logs pass; every kind of
+# breakage in a copy of them fails, and the output names what broke.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,4 +36,29 @@ case_ "missing suite" 1 "kselftest iommufd_fail_nth: missing" '/TESTBED-BEGIN io
 case_ "IOMMU not probed" 1 "IOMMU not probed" '/Using Queued invalidation/d'
 case_ "kernel warning" 1 "kernel warning" 's/^TESTBED-DMESG-END/[    9.0] WARNING: CPU: 0 PID: 1 at foo.c:1\nTESTBED-DMESG-END/'
 case_ "guest did not finish" 1 "guest did not finish" '/TESTBED-DONE/d'
+
+# bench NAME WANT_RC WANT_TEXT FILE SED_SCRIPT: bench.py on a copy of the
+# output of one round of make bench (tests/bench/), FILE edited
+bench() {
+	local name=$1 want=$2 text=$3 rc=0 out
+	rm -rf "$tmp/bench" && cp -r "$here/bench" "$tmp/bench"
+	sed -i -e "$5" "$tmp/bench/$4"
+	out=$(python3 "$here/../bench.py" "$tmp/bench" 1 icount 2>&1) || rc=$?
+	if [ "$rc" -ne "$want" ] || ! grep -qF -- "$text" <<<"$out"; then
+		echo "bench self-test '$name': want rc $want and '$text', got rc $rc:"
+		echo "$out"
+		fail=1
+	else
+		echo "  ok: bench: $name"
+	fi
+}
+
+bench "good round" 0 "| linear | 1 | 1035 | 1046 | 1.01 | 1.01 | 1.01 |" base-1.log ''
+bench "goal met" 0 "| linear, 1 entry: series within 5% of base | 1.01 | met |" base-1.log ''
+bench "goal missed" 0 "goals missed: linear, 1 entry" series-1.log 's/entries=1 calls=43008 ns_per_call=1046 ns_per_entry=1046.00/entries=1 calls=43008 ns_per_call=1099 ns_per_entry=1099.00/'
+bench "function counts" 0 "| total | **637** | **646** | **597** | **656** |" base-1.log ''
+bench "benchmark failed" 1 "the benchmark failed" series-1.log 's/rc=0/rc=1/'
+bench "case missing" 1 "missing from a run" base-1.log '/case=linear entries=16 /d'
+bench "trace without total" 1 "no total" trace-series-40.txt '/^trace total/d'
+bench "no callgrind counts" 1 "no callgrind lines" callgrind.txt 'd'
 exit $fail
