@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The two commands: 'make run' (the test matrix) and 'make test' (the fast
-# tier, then the matrix). See README.md.
+# tier, the patch-by-patch builds, the matrix and the other configs). See
+# README.md.
 
 SHELL := /bin/bash
 .PHONY: run test check series-check bench modular tree export series clean help
@@ -13,6 +14,7 @@ run:
 
 test: check series-check
 	$(if $(ARCHES),ARCHES="$(ARCHES)") testbed/run.sh series
+	$(if $(ARCHES),ARCHES="$(ARCHES)") testbed/modular.sh
 
 check:
 	testbed/check.sh

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build the guest kernel for one architecture from build/src.
-# Usage: kernel.sh ARCH [series|base|modular]
+# Usage: kernel.sh ARCH [series|base|modular|noiommufd]
 #
 # The config is allnoconfig plus our fragments and the iommu selftests'
 # config, merged with the kernel's merge_config.sh; every option a fragment
@@ -24,15 +24,17 @@ cc=gcc
 export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=testbed KBUILD_BUILD_HOST=testbed
 export CCACHE_BASEDIR=$src CCACHE_NOHASHDIR=1
 
-frags=("$TESTBED/config/common.config" "$TESTBED/config/$arch.config"
-       "$src/tools/testing/selftests/iommu/config")
+frags=("$TESTBED/config/common.config" "$TESTBED/config/$arch.config")
+# noiommufd: the series without iommufd, whose selftests need it
+[ "$flavour" = noiommufd ] || frags+=("$src/tools/testing/selftests/iommu/config")
 if [ "$flavour" != base ]; then
 	for f in series.config "series-$arch.config"; do
 		[ -f "$TESTBED/config/$f" ] && frags+=("$TESTBED/config/$f")
 	done
 fi
-# modular: the series with IOMMUFD as a module, built but not booted
-[ "$flavour" = modular ] && frags+=("$TESTBED/config/modular.config")
+# modular and noiommufd: the series with IOMMUFD as a module and without
+# it, built but not booted
+case $flavour in modular | noiommufd) frags+=("$TESTBED/config/$flavour.config") ;; esac
 
 step "$arch ($flavour): configuring (allnoconfig + ${#frags[@]} fragments)"
 cat "${frags[@]}" >"$kb/fragments.config"

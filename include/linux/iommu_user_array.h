@@ -56,9 +56,20 @@ struct iommu_user_data_array {
 	u32 done;
 };
 
+#ifdef CONFIG_IOMMUFD_USER_ARRAY
 int __iommu_user_array_fetch(struct iommu_user_data_array *array,
 			     unsigned int type, void *kdst, size_t kdst_len,
 			     size_t min_len, u32 max);
+#else
+/* Without iommufd no array reaches a driver, whose op is still built */
+static inline int
+__iommu_user_array_fetch(struct iommu_user_data_array *array,
+			 unsigned int type, void *kdst, size_t kdst_len,
+			 size_t min_len, u32 max)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 
 /**
  * iommu_user_array_init - describe an array of entries in user memory
@@ -181,8 +192,8 @@ iommu_user_array_report(const struct iommu_user_data_array *array, u32 *head)
  * The checks of the driver's arguments fold away for a constant struct and
  * batch size. Two cases that are most of the calls are served inline, as
  * copy_struct_from_user() serves a struct: the last fetch of a driver's loop,
- * which finds every entry fetched, and the first batch of a linear array of
- * entries of the kernel's size, which is the whole of most invalidations.
+ * which finds every entry fetched, and a first batch of entries of the
+ * kernel's size that do not wrap, which is the whole of most invalidations.
  * Anything else, or a fault, takes the general path.
  */
 static __always_inline int
@@ -190,22 +201,23 @@ __iommu_user_array_fetch_inline(struct iommu_user_data_array *array,
 				unsigned int type, void *kdst, size_t kdst_len,
 				size_t min_len, u32 max)
 {
-	u32 n;
+	u32 n, first;
 
 	if (WARN_ON(!kdst || !max || !min_len || min_len > kdst_len))
 		return -EINVAL;
 	if (likely(array->type == type)) {
 		if (array->fetched == array->count)
 			return 0;
-		if (!array->fetched && !array->flags &&
-		    array->entry_len == kdst_len) {
-			/* Linear, so the first entry is at the buffer's start */
-			n = min(max, array->count);
-			if (likely(!copy_from_user(kdst, array->uptr,
-						   array_size(n, kdst_len)))) {
-				array->fetched = n;
-				return n;
-			}
+		n = min(max, array->count);
+		/* The slot of a ring's head; a linear array's head is 0 */
+		first = array->head & (array->entry_num - 1);
+		if (!array->fetched && array->entry_len == kdst_len &&
+		    n <= array->entry_num - first &&
+		    likely(!copy_from_user(kdst, array->uptr +
+						 array_size(first, kdst_len),
+					   array_size(n, kdst_len)))) {
+			array->fetched = n;
+			return n;
 		}
 	}
 	return __iommu_user_array_fetch(array, type, kdst, kdst_len, min_len,
