@@ -135,11 +135,12 @@ static int h_step(struct harness *h, const struct driver *d, u32 max)
 		/*
 		 * One copy_from_user() per contiguous run, two at a wrap, and
 		 * one more when a run cannot read its first entry; one more
-		 * again when the inline copy of the first batch of a linear
-		 * array fails and the general path starts over.
+		 * again when the inline copy of a first batch that does not
+		 * wrap fails and the general path starts over.
 		 */
 		retry = (rc < (int)want) *
-			(1 + (!h->fetched && !m->ring && m->elen == m->ksize));
+			(1 + (!h->fetched && m->elen == m->ksize &&
+			      h_runs(h, want) == 1));
 		if (m->elen <= m->ksize)
 			H_CHECK(h, copies <= h_runs(h, want) + retry &&
 				(rc <= 0 || copies >= h_runs(h, rc)),

@@ -69,33 +69,46 @@ static int invalidate(struct bench *b, __u32 size, __u32 num, __u32 flags,
 }
 
 /*
- * One call of a case: "linear" is entries 0..n-1, "linear_v1" the same with
- * the shorter command; "ring" is a full ring of n slots from slot n/2, so its
+ * The cases: "linear" is entries 0..n-1, "linear_v1" the same with the
+ * shorter command; "ring" is a full ring of n slots from slot n/2, so its
  * entries wrap after n - n/2 of them; "split" is the same entries as two
  * linear calls, tail part first.
  */
-static int one_call(struct bench *b, const char *name, __u32 n)
+enum case_kind { CASE_IOCTL, CASE_LINEAR, CASE_LINEAR_V1, CASE_SPLIT, CASE_RING };
+
+static const char *const case_names[] = {
+	[CASE_IOCTL] = "ioctl",
+	[CASE_LINEAR] = "linear",
+	[CASE_LINEAR_V1] = "linear_v1",
+	[CASE_SPLIT] = "split",
+	[CASE_RING] = "ring",
+};
+
+/* One call of a case; a switch, so that every case costs user space alike */
+static int one_call(struct bench *b, enum case_kind kind, __u32 n)
 {
-	struct bench tail_part = *b;
+	const __u32 size = sizeof(struct iommu_hwpt_invalidate);
+	struct bench tail_part;
 	int rc;
 
-	if (!strcmp(name, "ioctl") || !strcmp(name, "linear"))
-		return invalidate(b, sizeof(struct iommu_hwpt_invalidate), n, 0,
-				  0, 0);
-	if (!strcmp(name, "linear_v1"))
+	switch (kind) {
+	case CASE_IOCTL:
+	case CASE_LINEAR:
+		return invalidate(b, size, n, 0, 0, 0);
+	case CASE_LINEAR_V1:
 		return invalidate(b, CMD_SIZE_V1, n, 0, 0, 0);
-	if (!strcmp(name, "ring"))
-		return invalidate(b, sizeof(struct iommu_hwpt_invalidate), n,
-				  IOMMU_HWPT_INVALIDATE_FLAG_RING, n / 2,
-				  n | (n / 2));
-	/* split */
-	tail_part.reqs = b->reqs + n / 2;
-	rc = invalidate(&tail_part, sizeof(struct iommu_hwpt_invalidate),
-			n - n / 2, 0, 0, 0);
-	if (rc || n / 2 == 0)
-		return rc;
-	return invalidate(b, sizeof(struct iommu_hwpt_invalidate), n / 2, 0, 0,
-			  0);
+	case CASE_RING:
+		return invalidate(b, size, n, IOMMU_HWPT_INVALIDATE_FLAG_RING,
+				  n / 2, n | (n / 2));
+	case CASE_SPLIT:
+		tail_part = *b;
+		tail_part.reqs = b->reqs + n / 2;
+		rc = invalidate(&tail_part, size, n - n / 2, 0, 0, 0);
+		if (rc || n / 2 == 0)
+			return rc;
+		return invalidate(b, size, n / 2, 0, 0, 0);
+	}
+	return -EINVAL;
 }
 
 static int cmp_ull(const void *a, const void *b)
@@ -107,7 +120,7 @@ static int cmp_ull(const void *a, const void *b)
 }
 
 struct bench_case {
-	const char *name;
+	enum case_kind kind;
 	__u32 n;
 	bool unsupported;
 	unsigned long reps;
@@ -121,24 +134,24 @@ static int prepare_case(struct bench *b, struct bench_case *c)
 	unsigned long i;
 	int rc;
 
-	rc = one_call(b, c->name, c->n);
+	rc = one_call(b, c->kind, c->n);
 	/*
 	 * A kernel without ring mode refuses the head and tail it does not
 	 * know (-E2BIG) or, with them zero, the flag (-EOPNOTSUPP).
 	 */
-	if ((rc == -E2BIG || rc == -EOPNOTSUPP) && !strcmp(c->name, "ring")) {
+	if ((rc == -E2BIG || rc == -EOPNOTSUPP) && c->kind == CASE_RING) {
 		c->unsupported = true;
 		return 0;
 	}
 	if (rc) {
 		fprintf(stderr, "inval_bench: %s of %u entries failed: %s\n",
-			c->name, c->n, strerror(-rc));
+			case_names[c->kind], c->n, strerror(-rc));
 		return rc;
 	}
 	for (c->reps = 1;; c->reps *= 2) {
 		start = now_ns();
 		for (i = 0; i != c->reps; i++)
-			one_call(b, c->name, c->n);
+			one_call(b, c->kind, c->n);
 		if (now_ns() - start >= SAMPLE_NS)
 			return 0;
 	}
@@ -152,7 +165,7 @@ static int sample_case(struct bench *b, struct bench_case *c, int s)
 
 	start = now_ns();
 	for (i = 0; i != c->reps; i++) {
-		rc = one_call(b, c->name, c->n);
+		rc = one_call(b, c->kind, c->n);
 		if (rc)
 			return rc;
 	}
@@ -163,17 +176,20 @@ static int sample_case(struct bench *b, struct bench_case *c, int s)
 static void report_case(struct bench_case *c)
 {
 	unsigned long long median;
+	double per_entry = 0;
 
 	if (c->unsupported) {
-		printf("inval_bench case=%s entries=%u unsupported\n", c->name,
-		       c->n);
+		printf("inval_bench case=%s entries=%u unsupported\n",
+		       case_names[c->kind], c->n);
 		return;
 	}
 	qsort(c->per_call, SAMPLES, sizeof(c->per_call[0]), cmp_ull);
 	median = c->per_call[SAMPLES / 2];
+	if (c->n)
+		per_entry = (double)median / c->n;
 	printf("inval_bench case=%s entries=%u calls=%lu ns_per_call=%llu ns_per_entry=%.2f\n",
-	       c->name, c->n, c->reps * SAMPLES, median,
-	       c->n ? (double)median / c->n : 0.0);
+	       case_names[c->kind], c->n, c->reps * SAMPLES, median,
+	       per_entry);
 }
 
 /*
@@ -182,16 +198,16 @@ static void report_case(struct bench_case *c)
  */
 static int run_cases(struct bench *b)
 {
-	static const char *const names[] = { "linear", "linear_v1", "split",
-					     "ring" };
-	struct bench_case cases[1 + ARRAY_SIZE(names) * ARRAY_SIZE(sizes)];
+	static const enum case_kind kinds[] = { CASE_LINEAR, CASE_LINEAR_V1,
+						CASE_SPLIT, CASE_RING };
+	struct bench_case cases[1 + ARRAY_SIZE(kinds) * ARRAY_SIZE(sizes)];
 	unsigned int i, j, num = 0;
 	int s, rc;
 
-	cases[num++] = (struct bench_case){ .name = "ioctl" };
+	cases[num++] = (struct bench_case){ .kind = CASE_IOCTL };
 	for (i = 0; i != ARRAY_SIZE(sizes); i++)
-		for (j = 0; j != ARRAY_SIZE(names); j++)
-			cases[num++] = (struct bench_case){ .name = names[j],
+		for (j = 0; j != ARRAY_SIZE(kinds); j++)
+			cases[num++] = (struct bench_case){ .kind = kinds[j],
 							    .n = sizes[i] };
 	for (i = 0; i != num; i++) {
 		rc = prepare_case(b, &cases[i]);
