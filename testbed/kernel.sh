@@ -24,9 +24,8 @@ cc=gcc
 export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=testbed KBUILD_BUILD_HOST=testbed
 export CCACHE_BASEDIR=$src CCACHE_NOHASHDIR=1
 
-frags=("$TESTBED/config/common.config" "$TESTBED/config/$arch.config")
-# noiommufd: the series without iommufd, whose selftests need it
-[ "$flavour" = noiommufd ] || frags+=("$src/tools/testing/selftests/iommu/config")
+frags=("$TESTBED/config/common.config" "$TESTBED/config/$arch.config"
+       "$src/tools/testing/selftests/iommu/config")
 if [ "$flavour" != base ]; then
 	for f in series.config "series-$arch.config"; do
 		[ -f "$TESTBED/config/$f" ] && frags+=("$TESTBED/config/$f")
