@@ -11,18 +11,23 @@ export EXPECT=$here/expect BUILD=$tmp
 mkdir -p "$tmp/results"
 fail=0
 
-# case NAME WANT_RC WANT_TEXT SED_SCRIPT
-case_() {
-	local name=$1 want=$2 text=$3 rc=0 out
-	sed -e "$4" "$here/good-x86_64.log" >"$tmp/results/t-x86_64.log"
-	out=$(python3 "$here/../results.py" t x86_64 2>&1) || rc=$?
-	if [ "$rc" -ne "$want" ] || ! grep -qF -- "$text" <<<"$out"; then
-		echo "results self-test '$name': want rc $want and '$text', got rc $rc:"
-		echo "$out"
+# judge TOOL NAME WANT_RC WANT_TEXT RC OUTPUT: one self-test's verdict
+judge() {
+	if [ "$5" -ne "$3" ] || ! grep -qF -- "$4" <<<"$6"; then
+		echo "$1 self-test '$2': want rc $3 and '$4', got rc $5:"
+		echo "$6"
 		fail=1
 	else
-		echo "  ok: $name"
+		echo "  ok: $1: $2"
 	fi
+}
+
+# case NAME WANT_RC WANT_TEXT SED_SCRIPT
+case_() {
+	local rc=0 out
+	sed -e "$4" "$here/good-x86_64.log" >"$tmp/results/t-x86_64.log"
+	out=$(python3 "$here/../results.py" t x86_64 2>&1) || rc=$?
+	judge results "$1" "$2" "$3" "$rc" "$out"
 }
 
 case_ "good log passes" 0 "Verdict: PASS" ''
@@ -40,17 +45,11 @@ case_ "guest did not finish" 1 "guest did not finish" '/TESTBED-DONE/d'
 # bench NAME WANT_RC WANT_TEXT FILE SED_SCRIPT: bench.py on a copy of the
 # output of one round of make bench (tests/bench/), FILE edited
 bench() {
-	local name=$1 want=$2 text=$3 rc=0 out
+	local rc=0 out
 	rm -rf "$tmp/bench" && cp -r "$here/bench" "$tmp/bench"
 	sed -i -e "$5" "$tmp/bench/$4"
 	out=$(python3 "$here/../bench.py" "$tmp/bench" 1 icount 2>&1) || rc=$?
-	if [ "$rc" -ne "$want" ] || ! grep -qF -- "$text" <<<"$out"; then
-		echo "bench self-test '$name': want rc $want and '$text', got rc $rc:"
-		echo "$out"
-		fail=1
-	else
-		echo "  ok: bench: $name"
-	fi
+	judge bench "$1" "$2" "$3" "$rc" "$out"
 }
 
 bench "good round" 0 "| linear | 1 | 1035 | 1046 | 1.01 | 1.01 | 1.01 |" base-1.log ''
