@@ -12,15 +12,10 @@
 #include <linux/bug.h>
 #include <linux/compiler_types.h>
 #include <linux/errno.h>
-#include <linux/log2.h>
-#include <linux/minmax.h>
-#include <linux/overflow.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
-#include <linux/uaccess.h>
-#include <asm/page.h>
 
-/* Caps that keep one call from pinning a CPU or scanning a huge entry */
+/* Keeps one call from pinning a CPU */
 #define IOMMU_USER_ARRAY_MAX_ENTRIES	BIT(19)
 
 /**
@@ -56,6 +51,11 @@ struct iommu_user_data_array {
 	u32 done;
 };
 
+int iommu_user_array_init(struct iommu_user_data_array *array,
+			  unsigned int type, void __user *uptr,
+			  size_t entry_len, u32 entry_num, u32 head, u32 tail,
+			  u32 flags);
+
 #ifdef CONFIG_IOMMUFD_USER_ARRAY
 int __iommu_user_array_fetch(struct iommu_user_data_array *array,
 			     unsigned int type, void *kdst, size_t kdst_len,
@@ -70,65 +70,6 @@ __iommu_user_array_fetch(struct iommu_user_data_array *array,
 	return -EOPNOTSUPP;
 }
 #endif
-
-/**
- * iommu_user_array_init - describe an array of entries in user memory
- * @array: the array to fill
- * @type: the data type of every entry
- * @uptr: the user buffer of @entry_num slots of @entry_len bytes each
- * @entry_len: the size of one entry as user space laid it out
- * @entry_num: the number of slots in the buffer
- * @head: the position of the first entry (0 for a linear array)
- * @tail: the position after the last entry (@entry_num for a linear array)
- * @flags: 0 for a linear array, or IOMMU_USER_ARRAY_RING
- *
- * For the iommufd core, which builds the array from a uAPI command before it
- * hands it to a driver. Inline, as it runs once per ioctl and mostly folds
- * away for a linear array.
- *
- * Return: 0, -EOPNOTSUPP for unknown @flags, or -EINVAL for a geometry that
- * is not valid: @entry_len above PAGE_SIZE, @entry_num above
- * IOMMU_USER_ARRAY_MAX_ENTRIES, a ring whose @entry_num is not a power of two
- * or whose positions are out of range or more than @entry_num apart, or
- * entries without a buffer or with a zero @entry_len. An empty array is valid
- * whatever @uptr and @entry_len are, so that user space can probe a type.
- */
-static inline int iommu_user_array_init(struct iommu_user_data_array *array,
-					unsigned int type, void __user *uptr,
-					size_t entry_len, u32 entry_num,
-					u32 head, u32 tail, u32 flags)
-{
-	size_t bytes;
-
-	/* Every member, so that a caller's array needs no zeroing */
-	array->type = type;
-	array->uptr = uptr;
-	array->entry_len = entry_len;
-	array->entry_num = entry_num;
-	array->head = head;
-	array->count = tail - head;
-	array->flags = flags;
-	array->fetched = 0;
-	array->done = 0;
-	if (flags & ~IOMMU_USER_ARRAY_RING)
-		return -EOPNOTSUPP;
-	if (entry_len > PAGE_SIZE || entry_num > IOMMU_USER_ARRAY_MAX_ENTRIES)
-		return -EINVAL;
-	if (flags & IOMMU_USER_ARRAY_RING) {
-		/* Positions carry a wrap bit above the slot index */
-		array->count &= 2 * entry_num - 1;
-		if (!is_power_of_2(entry_num) || head >= 2 * entry_num ||
-		    tail >= 2 * entry_num || array->count > entry_num)
-			return -EINVAL;
-	} else if (head || tail != entry_num) {
-		return -EINVAL;
-	}
-	if (array->count && (!uptr || !entry_len ||
-			     check_mul_overflow(entry_len, (size_t)entry_num,
-						&bytes)))
-		return -EINVAL;
-	return 0;
-}
 
 /*
  * The calls a driver makes per entry or per batch are inline: in a guest's
@@ -190,36 +131,18 @@ iommu_user_array_report(const struct iommu_user_data_array *array, u32 *head)
 
 /*
  * The checks of the driver's arguments fold away for a constant struct and
- * batch size. Two cases that are most of the calls are served inline, as
- * copy_struct_from_user() serves a struct: the last fetch of a driver's loop,
- * which finds every entry fetched, and a first batch of entries of the
- * kernel's size that do not wrap, which is the whole of most invalidations.
- * Anything else, or a fault, takes the general path.
+ * batch size. The last fetch of a driver's loop, which finds every entry
+ * fetched, is answered inline; every copy takes the out-of-line path.
  */
 static __always_inline int
 __iommu_user_array_fetch_inline(struct iommu_user_data_array *array,
 				unsigned int type, void *kdst, size_t kdst_len,
 				size_t min_len, u32 max)
 {
-	u32 n, first;
-
 	if (WARN_ON(!kdst || !max || !min_len || min_len > kdst_len))
 		return -EINVAL;
-	if (likely(array->type == type)) {
-		if (array->fetched == array->count)
-			return 0;
-		n = min(max, array->count);
-		/* The slot of a ring's head; a linear array's head is 0 */
-		first = array->head & (array->entry_num - 1);
-		if (!array->fetched && array->entry_len == kdst_len &&
-		    n <= array->entry_num - first &&
-		    likely(!copy_from_user(kdst, array->uptr +
-						 array_size(first, kdst_len),
-					   array_size(n, kdst_len)))) {
-			array->fetched = n;
-			return n;
-		}
-	}
+	if (likely(array->type == type && array->fetched == array->count))
+		return 0;
 	return __iommu_user_array_fetch(array, type, kdst, kdst_len, min_len,
 					max);
 }

@@ -215,6 +215,31 @@ static void user_array_test_geometry(struct kunit *test)
 						       0, 0, 0, 0));
 	KUNIT_EXPECT_EQ(test, 0, iommu_user_array_init(&array, TYPE, NULL, 0,
 						       8, 5, 5, ring));
+	/* Without entries any entry_len is valid: user space probes a type */
+	KUNIT_EXPECT_EQ(test, 0, iommu_user_array_init(&array, TYPE, NULL,
+						       PAGE_SIZE + 1, 0, 0, 0,
+						       0));
+	KUNIT_EXPECT_EQ(test, 0, iommu_user_array_init(&array, TYPE, u,
+						       SIZE_MAX, 0, 0, 0, 0));
+	KUNIT_EXPECT_EQ(test, 0, iommu_user_array_init(&array, TYPE, u,
+						       PAGE_SIZE + 1, 8, 5, 5,
+						       ring));
+	KUNIT_EXPECT_EQ(test, 0,
+			iommu_user_array_init(&array, TYPE, NULL, SIZE_MAX,
+					      IOMMU_USER_ARRAY_MAX_ENTRIES, 0,
+					      0, ring));
+	KUNIT_EXPECT_EQ(test, iommu_user_array_count(&array), 0);
+	/* But a ring needs a valid geometry even when empty */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			iommu_user_array_init(&array, TYPE, u, 16,
+					      2 * IOMMU_USER_ARRAY_MAX_ENTRIES,
+					      0, 0, ring));
+	KUNIT_EXPECT_EQ(test, -EINVAL, iommu_user_array_init(&array, TYPE, u,
+							     16, 6, 1, 1,
+							     ring));
+	KUNIT_EXPECT_EQ(test, -EINVAL, iommu_user_array_init(&array, TYPE, u,
+							     PAGE_SIZE + 1, 8,
+							     3, 4, ring));
 	KUNIT_EXPECT_EQ(test, -EINVAL, iommu_user_array_init(&array, TYPE, NULL,
 							     16, 1, 0, 1, 0));
 	KUNIT_EXPECT_EQ(test, -EINVAL, iommu_user_array_init(&array, TYPE, u, 0,

@@ -134,13 +134,9 @@ static int h_step(struct harness *h, const struct driver *d, u32 max)
 			h->fetched ? "did not" : "did", h->fetched);
 		/*
 		 * One copy_from_user() per contiguous run, two at a wrap, and
-		 * one more when a run cannot read its first entry; one more
-		 * again when the inline copy of a first batch that does not
-		 * wrap fails and the general path starts over.
+		 * one more when a run cannot read its first entry.
 		 */
-		retry = (rc < (int)want) *
-			(1 + (!h->fetched && m->elen == m->ksize &&
-			      h_runs(h, want) == 1));
+		retry = rc < (int)want;
 		if (m->elen <= m->ksize)
 			H_CHECK(h, copies <= h_runs(h, want) + retry &&
 				(rc <= 0 || copies >= h_runs(h, rc)),

@@ -2,10 +2,11 @@
 /*
  * Every array geometry of up to 8 slots through the iterator: linear arrays
  * of 0 to 8 entries and rings of 1, 2, 4 and 8 slots with every head and
- * tail, valid or not; entry lengths around the driver's struct; a fault or
- * non-zero trailing bytes at every slot; every batch size from 1 to 9; and a
- * driver that fails at every entry, acking per batch, per entry or at the
- * end in turns. Each call is checked against the model (harness.h).
+ * tail, valid or not; entry lengths around the driver's struct, and above
+ * PAGE_SIZE, which only an empty array takes; a fault or non-zero trailing
+ * bytes at every slot; every batch size from 1 to 9; and a driver that fails
+ * at every entry, acking per batch, per entry or at the end in turns. Each
+ * call is checked against the model (harness.h).
  */
 #include <limits.h>
 #include <linux/uaccess.h>
@@ -24,6 +25,12 @@ struct test_entry {
 #define NO_STOP	UINT_MAX
 
 static const size_t lens[] = { 0, 4, 7, 8, 12, 16, 20, 24, 32 };
+/*
+ * Above PAGE_SIZE: refused with entries, valid without any; one that
+ * truncates to a valid length in 32 bits, and the largest
+ */
+static const size_t big_lens[] = { PAGE_SIZE + 1, 2 * PAGE_SIZE,
+				   (size_t)1 << 32 | KSIZE, SIZE_MAX };
 
 /* What is wrong with the user memory of one slot */
 enum pert {
@@ -211,6 +218,44 @@ static void run_plan(struct plan *p)
 		H_CHECK(&h, h.fetched == expect, "%u entries fetched", h.fetched);
 }
 
+/*
+ * The geometry of cur with entry lengths above PAGE_SIZE, with a buffer and
+ * without: init() refuses it if it has entries, and an empty array is driven
+ * to its end with no user memory at all.
+ */
+static void run_big_lens(void)
+{
+	static const unsigned long uptrs[] = { USPACE_BASE, 0 };
+	struct plan p = { .batch = 1, .stop = NO_STOP };
+	size_t l, u;
+	struct model m;
+	u32 batch;
+
+	cur.pert = P_NONE;
+	uspace_reset(0);
+	for (u = 0; u < ARRAY_SIZE(uptrs); u++) {
+		for (l = 0; l < ARRAY_SIZE(big_lens); l++) {
+			cur.uptr = uptrs[u];
+			cur.elen = big_lens[l];
+			if (model_init(&m, cur.flags, cur.uptr, cur.elen,
+				       cur.num, cur.head, cur.tail)) {
+				run_plan(&p);	/* init() must refuse it */
+				continue;
+			}
+			H_CHECK(&h, !m.count,
+				"the model took %u entries of %zu bytes",
+				m.count, cur.elen);
+			for (batch = 1; batch <= MAX_NUM + 1; batch++) {
+				p = (struct plan){ .batch = batch,
+						   .stop = batch & 1 ? NO_STOP : 0,
+						   .mode = batch % NR_ACK };
+				run_plan(&p);
+			}
+		}
+	}
+	cur.uptr = USPACE_BASE;
+}
+
 static void run_geometry(u32 flags, u32 num, u32 head, u32 tail)
 {
 	struct plan p = { .batch = 1, .stop = NO_STOP };
@@ -253,6 +298,7 @@ static void run_geometry(u32 flags, u32 num, u32 head, u32 tail)
 			}
 		}
 	}
+	run_big_lens();
 	cur.pert = P_NONE;
 	cur.plan = NULL;
 }
@@ -301,17 +347,33 @@ static void check_init(u32 flags, unsigned long uptr, size_t elen, u32 num,
 static void test_init(void)
 {
 	static const unsigned long uptrs[] = { 0, 1, USPACE_BASE, ~0UL };
-	static const size_t elens[] = { 0, 1, PAGE_SIZE, PAGE_SIZE + 1 };
+	static const size_t elens[] = { 0, 1, PAGE_SIZE, PAGE_SIZE + 1,
+					(size_t)1 << 32, SIZE_MAX };
 	const u32 max = IOMMU_USER_ARRAY_MAX_ENTRIES;
 	size_t i, j;
 	u32 bit;
 
 	/* Empty arrays are valid whatever the buffer: user space probes */
-	for (i = 0; i < 4; i++) {
-		for (j = 0; j < 4; j++) {
+	for (i = 0; i < ARRAY_SIZE(uptrs); i++) {
+		for (j = 0; j < ARRAY_SIZE(elens); j++) {
 			check_init(0, uptrs[i], elens[j], 0, 0, 0);
 			check_init(IOMMU_USER_ARRAY_RING, uptrs[i], elens[j],
 				   4, 5, 5);
+			/* At the cap; above it, or not a power of two, not */
+			check_init(IOMMU_USER_ARRAY_RING, uptrs[i], elens[j],
+				   max, 2 * max - 1, 2 * max - 1);
+			check_init(IOMMU_USER_ARRAY_RING, uptrs[i], elens[j],
+				   2 * max, 0, 0);
+			check_init(IOMMU_USER_ARRAY_RING, uptrs[i], elens[j],
+				   1U << 31, 0, 0);
+			check_init(IOMMU_USER_ARRAY_RING, uptrs[i], elens[j],
+				   0, 0, 0);
+			check_init(IOMMU_USER_ARRAY_RING, uptrs[i], elens[j],
+				   3, 1, 1);
+			/* With entries, only a buffer and 1..PAGE_SIZE */
+			check_init(0, uptrs[i], elens[j], 1, 0, 1);
+			check_init(IOMMU_USER_ARRAY_RING, uptrs[i], elens[j],
+				   4, 5, 4);
 		}
 	}
 	/* Entries need a buffer and a length */

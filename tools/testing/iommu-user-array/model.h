@@ -22,33 +22,129 @@ struct model {
 	u32 num, head, count;
 };
 
+/*
+ * What iommu_user_array_init() answers, as the table of checks of
+ * Documentation/userspace-api/iommufd.rst ("Cache invalidation of
+ * user-managed page tables") states it: the rows that concern the geometry,
+ * in the table's order, the first that holds giving the result.
+ *
+ *   row 1  a flag other than the ring flag                     -EOPNOTSUPP
+ *   row 3  linear, and head is not 0 or tail is not entry_num  -EINVAL
+ *   row 4  ring: entry_num not a power of two or above the cap, -EINVAL
+ *          head or tail at or beyond 2 * entry_num, or head and
+ *          tail more than entry_num apart (also when empty)
+ *   row 5  there are entries, and more than the cap of them, no -EINVAL
+ *          buffer, or an entry_len of 0 or above PAGE_SIZE
+ *
+ * Row 3 is in init()'s terms: the ioctl passes a linear array as head 0 and
+ * tail entry_num. Row 2 (the size of the command) and row 6 (the HWPT) are
+ * the ioctl's; row 7's entry_len below the type's first struct is judged at
+ * each fetch (model_entry()), rows 8 and 9 entry by entry. Whatever row 5
+ * does not name is valid: an array without entries takes any buffer and
+ * any entry_len.
+ *
+ * Everything is computed in 64 bits, where nothing wraps.
+ */
+#define MODEL_FLAG_RING		1U
+
+struct model_geo {
+	u32 flags, num, head, tail;
+	u64 uptr, elen;
+};
+
+static bool model_is_ring(const struct model_geo *g)
+{
+	return g->flags & MODEL_FLAG_RING;
+}
+
+/* A power of two is 1 shifted left by some k */
+static bool model_pow2(u64 n)
+{
+	unsigned int k;
+
+	for (k = 0; k < 64; k++)
+		if (n == 1ULL << k)
+			return true;
+	return false;
+}
+
+/* A ring's positions: a slot index and one wrap bit, [0, 2 * entry_num) */
+static u64 model_positions(const struct model_geo *g)
+{
+	return 2ULL * g->num;
+}
+
+/*
+ * The entries from head to tail. A ring's is the document's
+ * (tail - head) mod (2 * entry_num), the steps from head to tail when each
+ * step goes to the next position and from the last back to 0; meaningful
+ * once row 4 found both positions in range.
+ */
+static u64 model_entries(const struct model_geo *g)
+{
+	u64 head = g->head, tail = g->tail;
+
+	if (!model_is_ring(g))
+		return g->num;
+	return tail >= head ? tail - head : model_positions(g) - head + tail;
+}
+
+static bool model_row1(const struct model_geo *g)
+{
+	return g->flags & ~MODEL_FLAG_RING;
+}
+
+static bool model_row3(const struct model_geo *g)
+{
+	return !model_is_ring(g) && (g->head != 0 || g->tail != g->num);
+}
+
+static bool model_row4(const struct model_geo *g)
+{
+	if (!model_is_ring(g))
+		return false;
+	if (!model_pow2(g->num) || g->num > MODEL_MAX_ENTRIES)
+		return true;
+	if (g->head >= model_positions(g) || g->tail >= model_positions(g))
+		return true;
+	return model_entries(g) > g->num;
+}
+
+static bool model_row5(const struct model_geo *g)
+{
+	if (model_entries(g) == 0)
+		return false;
+	return model_entries(g) > MODEL_MAX_ENTRIES || !g->uptr ||
+	       !g->elen || g->elen > MODEL_PAGE_SIZE;
+}
+
+static const struct model_row {
+	int row;
+	bool (*holds)(const struct model_geo *g);
+	int err;
+} model_rows[] = {
+	{ 1, model_row1, -EOPNOTSUPP },
+	{ 3, model_row3, -EINVAL },
+	{ 4, model_row4, -EINVAL },
+	{ 5, model_row5, -EINVAL },
+	{}
+};
+
 /* The result of iommu_user_array_init(); fills @m if it is 0 */
 static int model_init(struct model *m, u32 flags, unsigned long uptr,
 		      size_t elen, u32 num, u32 head, u32 tail)
 {
-	bool ring = flags & 1;
-	u64 count;
+	const struct model_geo g = { .flags = flags, .num = num,
+				     .head = head, .tail = tail,
+				     .uptr = uptr, .elen = elen };
+	const struct model_row *r;
 
-	if (flags & ~1U)
-		return -EOPNOTSUPP;
-	if (elen > MODEL_PAGE_SIZE || num > MODEL_MAX_ENTRIES)
-		return -EINVAL;
-	if (ring) {
-		if (!num || (num & (num - 1)) || head >= 2ULL * num ||
-		    tail >= 2ULL * num)
-			return -EINVAL;
-		count = (tail + 2ULL * num - head) % (2ULL * num);
-		if (count > num)
-			return -EINVAL;
-	} else {
-		if (head != 0 || tail != num)
-			return -EINVAL;
-		count = num;
-	}
-	if (count && (!uptr || !elen))
-		return -EINVAL;
-	*m = (struct model){ .ring = ring, .uptr = uptr, .elen = elen,
-			     .num = num, .head = head, .count = count };
+	for (r = model_rows; r->holds; r++)
+		if (r->holds(&g))
+			return r->err;
+	*m = (struct model){ .ring = model_is_ring(&g), .uptr = uptr,
+			     .elen = elen, .num = num,
+			     .count = model_entries(&g), .head = head };
 	return 0;
 }
 
