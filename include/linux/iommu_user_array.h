@@ -12,8 +12,11 @@
 #include <linux/bug.h>
 #include <linux/compiler_types.h>
 #include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/overflow.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 
 /* Keeps one call from pinning a CPU */
 #define IOMMU_USER_ARRAY_MAX_ENTRIES	BIT(19)
@@ -60,12 +63,21 @@ int iommu_user_array_init(struct iommu_user_data_array *array,
 int __iommu_user_array_fetch(struct iommu_user_data_array *array,
 			     unsigned int type, void *kdst, size_t kdst_len,
 			     size_t min_len, u32 max);
+int __iommu_user_array_fetch_short(struct iommu_user_data_array *array,
+				   void *kdst, u32 n, size_t left);
 #else
 /* Without iommufd no array reaches a driver, whose op is still built */
 static inline int
 __iommu_user_array_fetch(struct iommu_user_data_array *array,
 			 unsigned int type, void *kdst, size_t kdst_len,
 			 size_t min_len, u32 max)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int
+__iommu_user_array_fetch_short(struct iommu_user_data_array *array,
+			       void *kdst, u32 n, size_t left)
 {
 	return -EOPNOTSUPP;
 }
@@ -131,18 +143,42 @@ iommu_user_array_report(const struct iommu_user_data_array *array, u32 *head)
 
 /*
  * The checks of the driver's arguments fold away for a constant struct and
- * batch size. The last fetch of a driver's loop, which finds every entry
- * fetched, is answered inline; every copy takes the out-of-line path.
+ * batch size. Two fetches that are most of the calls are answered inline, as
+ * copy_struct_from_user() answers for a struct: the last of a driver's loop,
+ * which finds every entry fetched, and a first batch of entries of the
+ * kernel's size that does not wrap, which is the whole of most invalidations
+ * and one copy_from_user(). A copy that stops short is finished out of line,
+ * and anything else takes the general path.
  */
 static __always_inline int
 __iommu_user_array_fetch_inline(struct iommu_user_data_array *array,
 				unsigned int type, void *kdst, size_t kdst_len,
 				size_t min_len, u32 max)
 {
+	unsigned long left;
+	u32 n, first;
+
 	if (WARN_ON(!kdst || !max || !min_len || min_len > kdst_len))
 		return -EINVAL;
-	if (likely(array->type == type && array->fetched == array->count))
-		return 0;
+	if (likely(array->type == type)) {
+		if (array->fetched == array->count)
+			return 0;
+		n = min(max, array->count);
+		/* The slot of a ring's head; a linear array's head is 0 */
+		first = array->head & (array->entry_num - 1);
+		if (!array->fetched && array->entry_len == kdst_len &&
+		    n <= array->entry_num - first) {
+			left = copy_from_user(kdst, array->uptr +
+						    array_size(first, kdst_len),
+					      array_size(n, kdst_len));
+			if (unlikely(left))
+				return __iommu_user_array_fetch_short(array,
+								      kdst, n,
+								      left);
+			array->fetched = n;
+			return n;
+		}
+	}
 	return __iommu_user_array_fetch(array, type, kdst, kdst_len, min_len,
 					max);
 }

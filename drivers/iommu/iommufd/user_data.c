@@ -16,13 +16,13 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/iommu_user_array.h>
-#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <asm/page.h>
+
+#include "user_array.h"
 
 /**
  * iommu_user_array_init - describe an array of entries in user memory
@@ -35,61 +35,17 @@
  * @tail: the position after the last entry (@entry_num for a linear array)
  * @flags: 0 for a linear array, or IOMMU_USER_ARRAY_RING
  *
- * For the iommufd core, which builds the array from a uAPI command before it
- * hands it to a driver, and for tests. Sets every member of @array, also on
- * error, so that a caller's array needs no zeroing.
+ * __iommu_user_array_init() for tests, which build arrays as the core does.
  *
- * A ring must have a valid geometry even when it is empty, as its positions
- * are reported back. An array without entries is otherwise valid whatever
- * @uptr and @entry_len are, so that user space can probe a data type.
- *
- * Return: 0; -EOPNOTSUPP for unknown @flags; -EINVAL for a ring whose
- * @entry_num is not a power of two or above IOMMU_USER_ARRAY_MAX_ENTRIES,
- * whose positions are not below 2 * @entry_num or are more than @entry_num
- * apart, for a linear array whose @head and @tail are not 0 and
- * @entry_num, and, when there are entries, for more than
- * IOMMU_USER_ARRAY_MAX_ENTRIES of them, no buffer, or an @entry_len of 0 or
- * above PAGE_SIZE.
+ * Return: see __iommu_user_array_init().
  */
 int iommu_user_array_init(struct iommu_user_data_array *array,
 			  unsigned int type, void __user *uptr,
 			  size_t entry_len, u32 entry_num, u32 head, u32 tail,
 			  u32 flags)
 {
-	size_t bytes;
-
-	array->type = type;
-	array->uptr = uptr;
-	array->entry_len = entry_len;
-	array->entry_num = entry_num;
-	array->head = head;
-	array->count = 0;
-	array->flags = flags;
-	array->fetched = 0;
-	array->done = 0;
-	if (flags & ~IOMMU_USER_ARRAY_RING)
-		return -EOPNOTSUPP;
-	if (flags & IOMMU_USER_ARRAY_RING) {
-		if (!is_power_of_2(entry_num) ||
-		    entry_num > IOMMU_USER_ARRAY_MAX_ENTRIES ||
-		    head >= 2 * entry_num || tail >= 2 * entry_num)
-			return -EINVAL;
-		/* Positions carry a wrap bit above the slot index */
-		array->count = (tail - head) & (2 * entry_num - 1);
-		if (array->count > entry_num)
-			return -EINVAL;
-	} else {
-		if (head || tail != entry_num)
-			return -EINVAL;
-		array->count = entry_num;
-	}
-	if (!array->count)
-		return 0;
-	if (!uptr || !entry_len || entry_len > PAGE_SIZE ||
-	    array->count > IOMMU_USER_ARRAY_MAX_ENTRIES ||
-	    check_mul_overflow(entry_len, (size_t)entry_num, &bytes))
-		return -EINVAL;
-	return 0;
+	return __iommu_user_array_init(array, type, uptr, entry_len, entry_num,
+				       head, tail, flags);
 }
 EXPORT_SYMBOL_NS_GPL(iommu_user_array_init, IOMMUFD);
 
@@ -153,6 +109,47 @@ static noinline void spread_shorter(void *dst, size_t elen, size_t kdst_len,
 }
 
 /*
+ * A copy of n entries to dst from src stopped short, left bytes before its
+ * end. Return the number of whole entries it copied, or, if there are none,
+ * the error of the first entry, judged by a copy of its own: a copy may stop
+ * short of the fault (arm64 copies in chunks), and the error must name
+ * exactly the entry that cannot be read.
+ */
+static int copy_short(const struct iommu_user_data_array *array, void *dst,
+		      size_t kdst_len, const void __user *src, u32 n,
+		      size_t left)
+{
+	n = (array_size(n, array->entry_len) - left) / array->entry_len;
+	return n ? n : copy_one(array, dst, kdst_len, src);
+}
+
+/**
+ * __iommu_user_array_fetch_short - finish a first batch that was cut short
+ * @array: the array the driver was given
+ * @kdst: the driver's array, into which @n entries of the kernel's size were
+ *        copied from the first slot to fetch
+ * @n: the number of entries the copy was for
+ * @left: the bytes it did not copy
+ *
+ * For the inline part of iommu_user_array_fetch(), whose single copy of a
+ * first batch did not complete.
+ *
+ * Return: see iommu_user_array_fetch().
+ */
+int __iommu_user_array_fetch_short(struct iommu_user_data_array *array,
+				   void *kdst, u32 n, size_t left)
+{
+	const void __user *src = array->uptr +
+				 array_size(next_slot(array), array->entry_len);
+	int rc = copy_short(array, kdst, array->entry_len, src, n, left);
+
+	if (rc > 0)
+		array->fetched = rc;
+	return rc;
+}
+EXPORT_SYMBOL_NS_GPL(__iommu_user_array_fetch_short, IOMMUFD);
+
+/*
  * Copy up to n entries from the contiguous slots starting at first into dst,
  * which holds n kernel entries of kdst_len bytes, with one copy_from_user().
  * Return the number of whole, valid entries copied, or the error of the first
@@ -163,22 +160,18 @@ static int copy_run(const struct iommu_user_data_array *array, void *dst,
 {
 	size_t elen = array->entry_len;
 	const void __user *src = array->uptr + array_size(first, elen);
-	size_t bytes, left;
+	size_t left;
+	int rc;
 
 	if (unlikely(elen > kdst_len))
 		return copy_run_longer(array, dst, kdst_len, src, n);
 
-	bytes = array_size(n, elen);
-	left = copy_from_user(dst, src, bytes);
+	left = copy_from_user(dst, src, array_size(n, elen));
 	if (unlikely(left)) {
-		n = (bytes - left) / elen;
-		/*
-		 * A copy may stop short of the fault (arm64 copies in chunks):
-		 * judge the first entry by a copy of its own, so that the
-		 * error names exactly the entry that cannot be read.
-		 */
-		if (!n)
-			return copy_one(array, dst, kdst_len, src);
+		rc = copy_short(array, dst, kdst_len, src, n, left);
+		if (rc <= 0)
+			return rc;
+		n = rc;
 	}
 	if (unlikely(elen < kdst_len))
 		spread_shorter(dst, elen, kdst_len, n);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/// Only the iommufd core, in drivers/iommu/iommufd/user_data.c, may use the
-/// private members of struct iommu_user_data_array: a driver reads the
-/// entries with iommu_user_array_fetch() or iommu_user_array_next() and
-/// reports the ones it handled with iommu_user_array_ack(), and the core
-/// builds an array with iommu_user_array_init(). The member type is public.
+/// Only the iommufd core, in drivers/iommu/iommufd/user_data.c and its
+/// private header user_array.h, may use the private members of struct
+/// iommu_user_data_array: a driver reads the entries with
+/// iommu_user_array_fetch() or iommu_user_array_next() and reports the ones
+/// it handled with iommu_user_array_ack(), and the core builds an array
+/// with __iommu_user_array_init() (tests with iommu_user_array_init()). The member type is public.
 /// A driver reads the uptr and len of a struct iommu_user_data only through
 /// iommu_copy_struct_from_user().
 ///
@@ -155,8 +156,9 @@ NEEDLES = [r'\biommu_user_data(_array)?\b']
 WHAT = "iommu_user_data_array and iommu_user_data accesses are"
 
 def owner(p):
-    """In the file that owns struct iommu_user_data_array"""
-    return re.search(r'(^|/)iommufd/user_data\.c$', p[0].file) is not None
+    """In the files that own struct iommu_user_data_array"""
+    return re.search(r'(^|/)iommufd/user_(data\.c|array\.h)$',
+                     p[0].file) is not None
 
 def data_owner(p):
     """In the iommufd core, which builds each struct iommu_user_data, or in
