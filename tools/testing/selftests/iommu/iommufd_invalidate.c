@@ -581,42 +581,35 @@ TEST_F(invalidate, ring_wrap)
 	/* Only slots 6, 7, 0, 1 may be read: the others are bad */
 	static const __u32 ids[] = { 2, 3, IOTLB_BAD, IOTLB_BAD,
 				     IOTLB_BAD, IOTLB_BAD, 0, 1 };
-	__u32 done, head = 6;
+	static const struct {
+		__u32 head, tail;
+		int rc;
+		__u32 done, head_out;
+		int mask;
+	} cases[] = {
+		{ 6, 8 | 2, 0, 4, 8 | 2, 0xf },
+		/* The same with the wrap bits the other way round */
+		{ 8 | 6, 2, 0, 4, 2, 0xf },
+		/* Only across the wrap: slots 7 and 0 */
+		{ 7, 8 | 1, 0, 2, 8 | 1, 0x6 },
+		/* Past slot 1 the bad entry at slot 2 stops it, at head */
+		{ 6, 8 | 4, -EINVAL, 4, 8 | 2, 0xf },
+	};
+	__u32 done, head;
+	unsigned int i;
 
 	fill(self->reqs, ids, 8);
-	ASSERT_EQ(0, inv(self->fd, self->nested_id, self->reqs, SELFTEST,
-			 sizeof(struct inv_req), 8, RING, &head, 8 | 2, &done));
-	ASSERT_EQ(4, done);
-	ASSERT_EQ(8 | 2, head);
-	check_iotlbs(0xf);
-
-	/* The same with the wrap bits the other way round */
-	reseed();
-	head = 8 | 6;
-	ASSERT_EQ(0, inv(self->fd, self->nested_id, self->reqs, SELFTEST,
-			 sizeof(struct inv_req), 8, RING, &head, 2, &done));
-	ASSERT_EQ(4, done);
-	ASSERT_EQ(2, head);
-	check_iotlbs(0xf);
-
-	/* Only across the wrap: slots 7 and 0 */
-	reseed();
-	head = 7;
-	ASSERT_EQ(0, inv(self->fd, self->nested_id, self->reqs, SELFTEST,
-			 sizeof(struct inv_req), 8, RING, &head, 8 | 1, &done));
-	ASSERT_EQ(2, done);
-	ASSERT_EQ(8 | 1, head);
-	check_iotlbs(0x6);
-
-	/* Past slot 1 the bad entry at slot 2 stops it, reported at head */
-	reseed();
-	head = 6;
-	ASSERT_EQ(-EINVAL, inv(self->fd, self->nested_id, self->reqs,
-			       SELFTEST, sizeof(struct inv_req), 8, RING,
-			       &head, 8 | 4, &done));
-	ASSERT_EQ(4, done);
-	ASSERT_EQ(8 | 2, head);
-	check_iotlbs(0xf);
+	for (i = 0; i != ARRAY_SIZE(cases); i++) {
+		reseed();
+		head = cases[i].head;
+		ASSERT_EQ(cases[i].rc,
+			  inv(self->fd, self->nested_id, self->reqs, SELFTEST,
+			      sizeof(struct inv_req), 8, RING, &head,
+			      cases[i].tail, &done));
+		ASSERT_EQ(cases[i].done, done);
+		ASSERT_EQ(cases[i].head_out, head);
+		check_iotlbs(cases[i].mask);
+	}
 }
 
 TEST_F(invalidate, driver_error_at_every_position)
