@@ -1,7 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Boot the guest for ARCH under TCG with its emulated IOMMU; the serial
-# console is kept in build/results/<flavour>-<arch>.log.
+# console is kept in build/results/<flavour>-<arch>.log. Each guest has
+# an edu device (QEMU's teaching PCI device, which does DMA) behind its
+# IOMMU for the tests to hand to user space through VFIO. The arm64
+# guest's SMMUv3 has stage 1 and stage 2 (nesting); the commands it
+# executes are traced to build/results/<flavour>-arm64.smmu-trace.
 # Usage: guest.sh ARCH [base]
 # GUEST_CPIO and GUEST_LOG override the initramfs and the console log
 # (make bench boots its own initramfs); GUEST_SMP the number of CPUs (2), and
@@ -21,7 +25,7 @@ mkdir -p "$res"
 
 # shellcheck disable=SC2206 # GUEST_QEMU_ARGS is a list of options
 common=(-accel tcg -smp "${GUEST_SMP:-2}" -m 2G -display none -monitor none -no-reboot
-	-serial "file:$log" -initrd "$cpio" ${GUEST_QEMU_ARGS:-})
+	-serial "file:$log" -initrd "$cpio" -nic none -device edu ${GUEST_QEMU_ARGS:-})
 case $arch in
 x86_64)
 	qemu=(qemu-system-x86_64 -machine q35,kernel-irqchip=split
@@ -30,11 +34,18 @@ x86_64)
 	append="console=ttyS0"
 	;;
 arm64)
+	trace=${log%.log}.smmu-trace
+	rm -f "$trace"
 	qemu=(qemu-system-aarch64 -machine virt,iommu=smmuv3,gic-version=3
-	      -cpu max,pauth-impdef=on)
+	      -global arm-smmuv3.stage=nested -cpu max,pauth-impdef=on
+	      -trace "events=$TESTBED/smmu-trace-events" -D "$trace")
 	append="console=ttyAMA0"
 	;;
 esac
+# The version is part of the results: what the emulated IOMMU can do
+# depends on it.
+"${qemu[0]}" --version | head -n1 >"${log%.log}.qemu-version"
+step "$arch ($flavour): $(cat "${log%.log}.qemu-version")"
 
 step "$arch ($flavour): booting the guest (timeout ${timeout}s, console: ${log#"$TOP"/})"
 rm -f "$log"

@@ -16,6 +16,12 @@ BASE_PKG=linux-source-6.12
 BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 BASE_MADE_ON=$(cat "$TESTBED/base-version")
 
+# The QEMU both guests boot: bookworm's 7.2 emulates a stage-1-only SMMUv3,
+# bookworm-backports' 10.0 a nesting-capable one (stage 1 and stage 2).
+QEMU_SUITE=bookworm-backports
+QEMU_VERSION=1:10.0.2+ds-2+deb13u1~bpo12+1
+QEMU_PKGS=(qemu-system-x86 qemu-system-arm qemu-system-common qemu-system-data)
+
 T0=${T0:-$(date +%s)}
 export T0
 

@@ -17,6 +17,8 @@ import os
 import re
 import sys
 
+import smmu_trace
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(os.environ.get('BUILD', os.path.join(TOP, 'build')), 'results')
 
@@ -24,6 +26,8 @@ GUESTS = {
     'x86_64': ('x86_64, VT-d', re.compile(r'DMAR: dmar\d+: Using Queued invalidation')),
     'arm64': ('arm64, SMMUv3', re.compile(r'arm-smmu-v3 \S+: ias \d+-bit, oas \d+-bit')),
 }
+SMMU_FEATURES = re.compile(r'arm-smmu-v3 \S+: ias \d+-bit, oas \d+-bit \(features (0x[0-9a-f]+)\)')
+FEAT_NESTING = 1 << 19   # ARM_SMMU_FEAT_NESTING: stage 1 and stage 2
 KERNEL_TROUBLE = re.compile(r'WARNING: |BUG: |Oops|Kernel panic|kmemleak|UBSAN:|KASAN:')
 TS = re.compile(r'^\[\s*\d+\.\d+\] ?')
 RESULT = re.compile(r'^(not ok|ok) (\d+) (.*?)(?: # (SKIP|TODO)\b ?(.*))?$')
@@ -130,20 +134,43 @@ def parse_kselftests(lines):
 
 
 def expected(flavour):
+    """{arch: [(kind, suite, flags)]} from testbed/expect."""
     want = {}
     with open(os.environ.get('EXPECT', os.path.join(TOP, 'testbed', 'expect'))) as f:
         for line in f:
             line = line.split('#', 1)[0].split()
-            if len(line) == 4 and line[3] == 'series' and flavour == 'base':
+            flags = set(line[3].split(',')) if len(line) == 4 else set()
+            if 'series' in flags and flavour == 'base':
                 continue
             if len(line) in (3, 4):
-                want.setdefault(line[0], []).append((line[1], line[2]))
+                want.setdefault(line[0], []).append((line[1], line[2], flags))
     return want
+
+
+def smmu_nesting(text):
+    """The arm64 guest's SMMU must be probed with ARM_SMMU_FEAT_NESTING."""
+    m = SMMU_FEATURES.search(text)
+    return m is not None and int(m.group(1), 16) & FEAT_NESTING != 0
+
+
+def trace_suite(flavour, arch):
+    """The host's check of the SMMU's trace, as a suite (smmu_trace.py)."""
+    s = Suite('trace', 'smmuv3-cmdq')
+    base = os.path.join(RESULTS, f'{flavour}-{arch}')
+    for case, ok, msg in smmu_trace.check(base + '.log', base + '.smmu-trace'):
+        s.add(ok, case, None, msg)
+        if not ok:
+            s.problems.append(f'{case}: {msg}')
+    return s
 
 
 def analyse(flavour, arch):
     log = os.path.join(RESULTS, f'{flavour}-{arch}.log')
-    guest = {'suites': {}, 'problems': [], 'probed': False, 'trouble': []}
+    guest = {'suites': {}, 'problems': [], 'probed': False, 'trouble': [],
+             'qemu': '', 'nesting': None}
+    qv = os.path.join(RESULTS, f'{flavour}-{arch}.qemu-version')
+    if os.path.exists(qv):
+        guest['qemu'] = open(qv).read().strip()
     if not os.path.exists(log):
         guest['problems'].append('no console log')
         return guest
@@ -157,6 +184,11 @@ def analyse(flavour, arch):
     guest['probed'] = bool(GUESTS[arch][1].search(text))
     if not guest['probed']:
         guest['problems'].append(f'{GUESTS[arch][0]}: IOMMU not probed')
+    if arch == 'arm64':
+        guest['nesting'] = smmu_nesting(text)
+        if not guest['nesting']:
+            guest['problems'].append('arm64: the SMMU was not probed with NESTING '
+                                     '(features bit 19): no stage 2 in this QEMU?')
     guest['trouble'] = [clean(l) for l in lines if KERNEL_TROUBLE.search(l)][:5]
     if guest['trouble']:
         guest['problems'].append('kernel warning: ' + guest['trouble'][0])
@@ -167,11 +199,17 @@ def analyse(flavour, arch):
         rc = open(rcfile).read().strip()
         if rc == '124':
             guest['problems'].append('guest timed out')
-    for kind, name in expected(flavour).get(arch, []):
+    for kind, name, flags in expected(flavour).get(arch, []):
+        if kind == 'trace':
+            guest['suites'][(kind, name)] = trace_suite(flavour, arch)
         if (kind, name) not in guest['suites']:
             s = Suite(kind, name)
             s.problems.append('missing')
             guest['suites'][(kind, name)] = s
+        s = guest['suites'][(kind, name)]
+        if 'noskip' in flags and s.skipped:
+            s.problems.append(f'{len(s.skipped)} skipped, which this guest must run: '
+                              + s.skipped[0][1])
     with open(os.path.join(RESULTS, f'{flavour}-{arch}.tap'), 'w') as f:
         f.write('\n'.join(['# KUnit'] + ktap + ['# kselftests'] + stap) + '\n')
     return guest
@@ -181,8 +219,15 @@ def table(flavour, guests):
     arches = list(guests)
     head = '| suite | ' + ' | '.join(GUESTS[a][0] for a in arches) + ' |'
     rows = [head, '|' + ' --- |' * (len(arches) + 1)]
+    rows.append('| QEMU | ' + ' | '.join(
+        guests[a]['qemu'].replace('QEMU emulator version ', '') or '**unknown**'
+        for a in arches) + ' |')
     rows.append('| IOMMU probed | ' + ' | '.join(
         'yes' if guests[a]['probed'] else '**no**' for a in arches) + ' |')
+    rows.append('| nesting the guest can drive | ' + ' | '.join(
+        'no (QEMU shows no VT-d nesting)' if guests[a]['nesting'] is None else
+        'yes (SMMUv3 stage 1 + stage 2)' if guests[a]['nesting'] else '**no**'
+        for a in arches) + ' |')
     keys = sorted({k for g in guests.values() for k in g['suites']},
                   key=lambda k: (k[0] != 'kunit', k[1]))
     for key in keys:

@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * SMMUv3 nesting driven as a VMM drives it: a PCI device bound to vfio-pci
+ * is opened through its VFIO cdev, bound to an iommufd, attached to a nested
+ * HWPT built from a guest STE over a stage-2 nesting parent, and the guest's
+ * commands are forwarded with IOMMU_HWPT_INVALIDATE, as linear arrays and as
+ * rings.
+ *
+ * The test needs an SMMU with stage 1 and stage 2 (QEMU 10's emulated
+ * SMMUv3 has both) and skips, saying why, where there is none. Every case
+ * that forwards commands also prints what the SMMU must execute, as
+ * "# smmu-trace:" lines, and brackets them with marker commands (TLBI_NH_ASID
+ * with ASIDs from MARK_ASID) so that a host that traces the emulated SMMU's
+ * command queue can check that exactly those commands reached it, with the
+ * parent's VMID (see testbed/smmu_trace.py).
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <linux/vfio.h>
+
+#include "iommufd_utils.h"
+
+/* Command opcodes and fields, from the SMMUv3 architecture's command layouts */
+#define OP_PREFETCH_CONFIG	0x01ULL
+#define OP_CFGI_STE		0x03ULL
+#define OP_CFGI_CD		0x05ULL
+#define OP_CFGI_CD_ALL		0x06ULL
+#define OP_TLBI_NH_ALL		0x10ULL
+#define OP_TLBI_NH_ASID		0x11ULL
+#define OP_TLBI_NH_VA		0x12ULL
+#define OP_TLBI_NH_VAA		0x13ULL
+#define OP_TLBI_S12_VMALL	0x28ULL
+#define OP_TLBI_NSNH_ALL	0x30ULL
+#define OP_ATC_INV		0x40ULL
+#define OP_CMD_SYNC		0x46ULL
+
+#define TLBI_NUM(n)		((__u64)(n) << 12)	/* word 0 [16:12] */
+#define TLBI_SCALE(s)		((__u64)(s) << 20)	/* word 0 [24:20] */
+#define TLBI_VMID(v)		((__u64)(v) << 32)	/* word 0 [47:32] */
+#define TLBI_ASID(a)		((__u64)(a) << 48)	/* word 0 [63:48] */
+#define TLBI_LEAF		1ULL			/* word 1 [0] */
+#define TLBI_TTL(t)		((__u64)(t) << 8)	/* word 1 [9:8] */
+#define TLBI_TG(t)		((__u64)(t) << 10)	/* word 1 [11:10] */
+#define CFGI_SSID(s)		((__u64)(s) << 12)	/* word 0 [31:12] */
+#define CFGI_SID(s)		((__u64)(s) << 32)	/* word 0 [63:32] */
+#define CFGI_LEAF		1ULL			/* word 1 [0] */
+
+/* STE word 0: V [0], Config [3:1], S1Fmt [5:4], S1ContextPtr [51:6] */
+#define STE_V			1ULL
+#define STE_CFG_ABORT		(0ULL << 1)
+#define STE_CFG_BYPASS		(4ULL << 1)
+#define STE_CFG_S1		(5ULL << 1)
+#define STE_CFG_S2		(6ULL << 1)
+
+#define IDR0_S2P		(1U << 0)
+#define IDR0_S1P		(1U << 1)
+#define IDR0_ATS		(1U << 10)
+#define IDR3_RIL		(1U << 10)
+
+/* Marker commands bracket each traced case: NH_ASID, ASID 0xf000 | 2n(+1) */
+#define MARK_ASID		0xf000U
+
+/* Where the IOAS maps the buffer, and the guest's CD table in it */
+#define IOAS_IOVA		0x100000ULL
+#define CD_TABLE_IPA		IOAS_IOVA
+
+struct cmd {
+	__u64 w[2];
+};
+
+/* Counts traced cases across the harness's forked test processes */
+static unsigned int *trace_case;
+
+static void __attribute__((constructor)) trace_case_setup(void)
+{
+	PAGE_SIZE = sysconf(_SC_PAGE_SIZE);
+	trace_case = mmap(0, sizeof(*trace_case), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (trace_case == MAP_FAILED)
+		exit(KSFT_FAIL);
+}
+
+FIXTURE(smmu_nested)
+{
+	int fd;
+	int vfio_fd;
+	__u32 dev_id;
+	__u32 ioas_id;
+	__u32 s2_id;
+	__u32 nested_id;
+	__u32 sid;
+	struct iommu_hw_info_arm_smmuv3 info;
+	void *buf;
+};
+
+/* The first device bound to vfio-pci, its cdev and its PCI requester ID */
+static int find_vfio_device(char *cdev, size_t len, __u32 *rid)
+{
+	const char *drv = "/sys/bus/pci/drivers/vfio-pci";
+	unsigned int dom, bus, dev, fn;
+	struct dirent *d, *v;
+	char path[512];
+	DIR *dir, *vdir;
+	int ret = -1;
+
+	dir = opendir(drv);
+	if (!dir)
+		return -1;
+	while (ret && (d = readdir(dir))) {
+		if (sscanf(d->d_name, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/vfio-dev", drv, d->d_name);
+		vdir = opendir(path);
+		if (!vdir)
+			continue;
+		while ((v = readdir(vdir))) {
+			if (strncmp(v->d_name, "vfio", 4))
+				continue;
+			snprintf(cdev, len, "/dev/vfio/devices/%s", v->d_name);
+			/* QEMU's virt machine maps RIDs to StreamIDs one to one */
+			*rid = bus << 8 | dev << 3 | fn;
+			ret = 0;
+			break;
+		}
+		closedir(vdir);
+	}
+	closedir(dir);
+	return ret;
+}
+
+static int vfio_attach(int vfio_fd, __u32 pt_id)
+{
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+		.pt_id = pt_id,
+	};
+
+	return ioctl(vfio_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
+}
+
+static int alloc_nested(int fd, __u32 dev_id, __u32 s2_id, __u64 ste0,
+			__u64 ste1, __u32 *id)
+{
+	struct iommu_hwpt_arm_smmuv3 ste = { .ste = { ste0, ste1 } };
+
+	return _test_cmd_hwpt_alloc(fd, dev_id, s2_id, 0, 0, id,
+				    IOMMU_HWPT_DATA_ARM_SMMUV3, &ste,
+				    sizeof(ste));
+}
+
+FIXTURE_SETUP(smmu_nested)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct iommu_hw_info hw = {
+		.size = sizeof(hw),
+		.data_len = sizeof(self->info),
+		.data_uptr = (uintptr_t)&self->info,
+	};
+	char cdev[300];
+	int ret;
+
+	self->vfio_fd = -1;
+	self->fd = open("/dev/iommu", O_RDWR);
+	ASSERT_NE(-1, self->fd);
+	if (find_vfio_device(cdev, sizeof(cdev), &self->sid))
+		SKIP(return, "no PCI device bound to vfio-pci with a VFIO cdev");
+	self->vfio_fd = open(cdev, O_RDWR);
+	ASSERT_NE(-1, self->vfio_fd);
+	bind.iommufd = self->fd;
+	ASSERT_EQ(0, ioctl(self->vfio_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	self->dev_id = bind.out_devid;
+
+	hw.dev_id = self->dev_id;
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_GET_HW_INFO, &hw));
+	if (hw.out_data_type != IOMMU_HW_INFO_TYPE_ARM_SMMUV3)
+		SKIP(return, "the device is not behind an SMMUv3 (hw_info type %u)",
+		     hw.out_data_type);
+	ASSERT_EQ(sizeof(self->info), hw.data_len);
+
+	self->buf = mmap(0, PAGE_SIZE * 16, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->buf);
+	test_ioctl_ioas_alloc(&self->ioas_id);
+	test_ioctl_ioas_map_fixed_id(self->ioas_id, self->buf, PAGE_SIZE * 16,
+				     IOAS_IOVA);
+
+	ret = _test_cmd_hwpt_alloc(self->fd, self->dev_id, self->ioas_id, 0,
+				   IOMMU_HWPT_ALLOC_NEST_PARENT, &self->s2_id,
+				   IOMMU_HWPT_DATA_NONE, NULL, 0);
+	if (ret && errno == EOPNOTSUPP)
+		SKIP(return, "the SMMU cannot nest (IDR0 S1P %u S2P %u)",
+		     !!(self->info.idr[0] & IDR0_S1P),
+		     !!(self->info.idr[0] & IDR0_S2P));
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, alloc_nested(self->fd, self->dev_id, self->s2_id,
+				  STE_V | STE_CFG_S1 | CD_TABLE_IPA, 0,
+				  &self->nested_id));
+	ASSERT_EQ(0, vfio_attach(self->vfio_fd, self->nested_id));
+}
+
+FIXTURE_TEARDOWN(smmu_nested)
+{
+	/* Closing the cdev detaches and unbinds the device */
+	if (self->vfio_fd != -1)
+		EXPECT_EQ(0, close(self->vfio_fd));
+	if (self->fd != -1)
+		EXPECT_EQ(0, close(self->fd));
+}
+
+static bool has_ril(FIXTURE_DATA(smmu_nested) *self)
+{
+	return self->info.idr[3] & IDR3_RIL;
+}
+
+static int inv_linear(int fd, __u32 hwpt_id, struct cmd *cmds, __u32 *num)
+{
+	return _test_cmd_hwpt_invalidate(fd, hwpt_id, cmds,
+					 IOMMU_HWPT_INVALIDATE_DATA_ARM_SMMUV3,
+					 sizeof(*cmds), num);
+}
+
+static int inv_ring(int fd, __u32 hwpt_id, struct cmd *ring, __u32 slots,
+		    __u32 *head, __u32 tail)
+{
+	struct iommu_hwpt_invalidate inv = {
+		.size = sizeof(inv),
+		.hwpt_id = hwpt_id,
+		.data_uptr = (uintptr_t)ring,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_ARM_SMMUV3,
+		.entry_len = sizeof(*ring),
+		.entry_num = slots,
+		.flags = IOMMU_HWPT_INVALIDATE_FLAG_RING,
+		.head = *head,
+		.tail = tail,
+	};
+	int ret = ioctl(fd, IOMMU_HWPT_INVALIDATE, &inv);
+
+	/* Only head is written back in ring mode */
+	if (inv.entry_num != slots || inv.tail != tail)
+		return -1000;
+	*head = inv.head;
+	return ret;
+}
+
+static void marker(int fd, __u32 hwpt_id, unsigned int asid)
+{
+	struct cmd c = { { OP_TLBI_NH_ASID | TLBI_ASID(asid), 0 } };
+	__u32 num = 1;
+
+	/* The marker itself is checked by the host: it must show in the trace */
+	if (inv_linear(fd, hwpt_id, &c, &num) || num != 1)
+		printf("# smmu-trace: marker %#x failed: %s\n", asid,
+		       strerror(errno));
+}
+
+/* Open a traced window; the host compares it with what is printed in it */
+static unsigned int trace_begin(FIXTURE_DATA(smmu_nested) *self,
+				const char *what)
+{
+	unsigned int n = __atomic_add_fetch(trace_case, 1, __ATOMIC_RELAXED);
+
+	marker(self->fd, self->nested_id, MARK_ASID | 2 * n);
+	printf("# smmu-trace: begin %u %s\n", n, what);
+	return n;
+}
+
+static void trace_end(FIXTURE_DATA(smmu_nested) *self, unsigned int n)
+{
+	marker(self->fd, self->nested_id, MARK_ASID | (2 * n + 1));
+	printf("# smmu-trace: end %u\n", n);
+	fflush(stdout);
+}
+
+/* The SMMU must have executed these commands, as given, in this order */
+static void trace_expect(unsigned int n, const struct cmd *c, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i != nr; i++)
+		printf("# smmu-trace: cmd %u %#llx %#llx\n", n,
+		       (unsigned long long)c[i].w[0],
+		       (unsigned long long)c[i].w[1]);
+}
+
+/* One command of each opcode the kernel accepts, distinct in every field */
+static unsigned int every_opcode(FIXTURE_DATA(smmu_nested) *self,
+				 struct cmd *c, unsigned int asid)
+{
+	__u64 range = has_ril(self) ? TLBI_NUM(3) | TLBI_SCALE(1) : 0;
+	__u64 tg = has_ril(self) ? TLBI_TG(1) | TLBI_TTL(3) : 0;
+	unsigned int i = 0;
+
+	/* The guest's own VMID, which the kernel must replace */
+	c[i++] = (struct cmd){ { OP_TLBI_NH_ALL | TLBI_VMID(0x77), 0 } };
+	c[i++] = (struct cmd){ { OP_TLBI_NH_ASID | TLBI_VMID(0x77) |
+				 TLBI_ASID(asid), 0 } };
+	c[i++] = (struct cmd){ { OP_TLBI_NH_VA | TLBI_VMID(0x77) |
+				 TLBI_ASID(asid) | range,
+				 0x12345000ULL | tg | TLBI_LEAF } };
+	c[i++] = (struct cmd){ { OP_TLBI_NH_VAA | TLBI_VMID(0x77) | range,
+				 0x6789a000ULL | tg } };
+	c[i++] = (struct cmd){ { OP_CFGI_CD | CFGI_SID(self->sid), CFGI_LEAF } };
+	c[i++] = (struct cmd){ { OP_CFGI_CD_ALL | CFGI_SID(self->sid), 0 } };
+	return i;
+}
+
+static struct cmd va(unsigned int asid, unsigned int page)
+{
+	return (struct cmd){ { OP_TLBI_NH_VA | TLBI_ASID(asid),
+			       (0x40000000ULL + page * 0x1000ULL) | TLBI_LEAF } };
+}
+
+TEST_F(smmu_nested, hw_info)
+{
+	/* A VMM builds its virtual SMMU from these: they must be sane */
+	EXPECT_EQ(0, self->info.flags);
+	EXPECT_EQ(0, self->info.__reserved);
+	EXPECT_NE(0, self->info.idr[0] & IDR0_S1P);
+	EXPECT_NE(0, self->info.idr[0] & IDR0_S2P);
+	/* The host compares them with the ID registers the driver read */
+	for (int i = 0; i != 6; i++)
+		printf("# smmu-trace: idr %d %#x\n", i, self->info.idr[i]);
+	fflush(stdout);
+}
+
+TEST_F(smmu_nested, ste_configs)
+{
+	struct {
+		__u64 ste0, ste1;
+		int err;
+	} t[] = {
+		{ 0, 0, 0 },				/* V = 0: aborts */
+		{ STE_V | STE_CFG_ABORT, 0, 0 },
+		{ STE_V | STE_CFG_BYPASS, 0, 0 },
+		{ STE_V | STE_CFG_S1 | CD_TABLE_IPA, 0, 0 },
+		{ STE_V | STE_CFG_S2, 0, EINVAL },	/* the host owns S2 */
+		{ STE_V | STE_CFG_S1, 1ULL << 8, EINVAL }, /* STE1 reserved */
+		{ STE_V | STE_CFG_S1 | (3ULL << 4), 0, EINVAL }, /* S1Fmt 0b11 */
+	};
+	__u32 id;
+
+	for (unsigned int i = 0; i != ARRAY_SIZE(t); i++) {
+		int ret = alloc_nested(self->fd, self->dev_id, self->s2_id,
+				       t[i].ste0, t[i].ste1, &id);
+
+		if (t[i].err) {
+			EXPECT_ERRNO(t[i].err, ret);
+			continue;
+		}
+		ASSERT_EQ(0, ret);
+		/* Attach it and go back, as a guest rewriting its STE */
+		EXPECT_EQ(0, vfio_attach(self->vfio_fd, id));
+		EXPECT_EQ(0, vfio_attach(self->vfio_fd, self->nested_id));
+		test_ioctl_destroy(id);
+	}
+}
+
+TEST_F(smmu_nested, linear_every_opcode)
+{
+	struct cmd c[8];
+	unsigned int n, nr = every_opcode(self, c, 0x101);
+	__u32 num = nr;
+
+	n = trace_begin(self, "linear array, every accepted opcode");
+	ASSERT_EQ(0, inv_linear(self->fd, self->nested_id, c, &num));
+	ASSERT_EQ(nr, num);
+	trace_expect(n, c, nr);
+	trace_end(self, n);
+}
+
+TEST_F(smmu_nested, atc_inv)
+{
+	struct cmd c[2] = { va(0x102, 0), { { OP_ATC_INV | CFGI_SID(self->sid),
+					      0x1000 } } };
+	__u32 num = 2;
+	unsigned int n;
+
+	/* No function here has ATS: the SMMU or the device lacks it */
+	n = trace_begin(self, "ATC_INV to a function without ATS");
+	EXPECT_ERRNO(EINVAL, inv_linear(self->fd, self->nested_id, c, &num));
+	EXPECT_EQ(1, num);
+	trace_expect(n, c, 1);
+	trace_end(self, n);
+}
+
+/* A ring of 8 slots: every head/tail pair a guest can leave */
+TEST_F(smmu_nested, ring_wrap_and_full)
+{
+	static const struct {
+		__u32 head, tail;
+	} t[] = {
+		{ 0, 5 },		/* no wrap */
+		{ 5, 8 | 3 },		/* across the end */
+		{ 8 | 6, 2 },		/* across the end, wrap bit set */
+		{ 0, 8 },		/* full */
+		{ 8 | 4, 4 },		/* full, from the middle */
+	};
+	struct cmd ring[8];
+
+	for (unsigned int i = 0; i != ARRAY_SIZE(t); i++) {
+		__u32 head = t[i].head, nr = (t[i].tail - t[i].head) & 15;
+		struct cmd order[8];
+		unsigned int n, j;
+
+		for (j = 0; j != nr; j++) {
+			order[j] = va(0x200 + i, j);
+			ring[(t[i].head + j) & 7] = order[j];
+		}
+		n = trace_begin(self, "ring");
+		ASSERT_EQ(0, inv_ring(self->fd, self->nested_id, ring, 8, &head,
+				      t[i].tail));
+		ASSERT_EQ(t[i].tail, head);
+		trace_expect(n, order, nr);
+		trace_end(self, n);
+	}
+}
+
+/*
+ * A bad command in the middle of a wrapped ring: the ones before it are
+ * executed, none after it; head points at it. Fixing it and reissuing the
+ * same command finishes the ring.
+ */
+TEST_F(smmu_nested, ring_reject_and_resume)
+{
+	struct cmd ring[8], order[8];
+	__u32 head = 6, tail = 8 | 4;
+	unsigned int n, j;
+
+	for (j = 0; j != 6; j++) {
+		order[j] = va(0x300, j);
+		ring[(6 + j) & 7] = order[j];
+	}
+	/* The third request (slot 0) gets a reserved bit of word 1 */
+	ring[0].w[1] |= 1ULL << 4;
+
+	n = trace_begin(self, "ring with a bad command at slot 0");
+	EXPECT_ERRNO(EINVAL, inv_ring(self->fd, self->nested_id, ring, 8,
+				      &head, tail));
+	EXPECT_EQ(8 | 0, head);
+	trace_expect(n, order, 2);
+	trace_end(self, n);
+
+	ring[0] = order[2];
+	n = trace_begin(self, "the same ring resumed at slot 0");
+	ASSERT_EQ(0, inv_ring(self->fd, self->nested_id, ring, 8, &head, tail));
+	EXPECT_EQ(tail, head);
+	trace_expect(n, order + 2, 4);
+	trace_end(self, n);
+}
+
+/* Commands the kernel does not take stop the call where they are */
+TEST_F(smmu_nested, unsupported_opcodes)
+{
+	static const __u64 ops[] = { OP_CMD_SYNC, OP_CFGI_STE,
+				     OP_PREFETCH_CONFIG, OP_TLBI_S12_VMALL,
+				     OP_TLBI_NSNH_ALL, 0xff };
+
+	for (unsigned int i = 0; i != ARRAY_SIZE(ops); i++) {
+		struct cmd c[3] = { va(0x400 + i, 0), { { ops[i], 0 } },
+				    va(0x400 + i, 1) };
+		__u32 num = 3;
+		unsigned int n;
+
+		if (ops[i] == OP_CFGI_STE)
+			c[1].w[0] |= CFGI_SID(self->sid);
+		n = trace_begin(self, "an opcode not taken");
+		EXPECT_ERRNO(EOPNOTSUPP,
+			     inv_linear(self->fd, self->nested_id, c, &num));
+		EXPECT_EQ(1, num);
+		trace_expect(n, c, 1);
+		trace_end(self, n);
+	}
+}
+
+/* A reserved bit per opcode, and StreamIDs that are not the device's */
+TEST_F(smmu_nested, reserved_bits_and_foreign_sid)
+{
+	const struct cmd bad[] = {
+		{ { OP_TLBI_NH_ALL | TLBI_ASID(1), 0 } },
+		{ { OP_TLBI_NH_ASID | (1ULL << 8), 0 } },
+		{ { OP_TLBI_NH_VA | TLBI_ASID(1), 0x1000 | (1ULL << 2) } },
+		{ { OP_TLBI_NH_VAA | TLBI_ASID(1), 0x1000 } },
+		{ { OP_CFGI_CD | CFGI_SID(self->sid), 1ULL << 1 } },
+		{ { OP_CFGI_CD_ALL | CFGI_SID(self->sid) | CFGI_SSID(1), 0 } },
+		{ { OP_CFGI_CD | CFGI_SID(self->sid + 1), 0 } },
+		{ { OP_CFGI_CD_ALL | CFGI_SID(0xffff), 0 } },
+		{ { OP_CFGI_CD | CFGI_SID(self->sid) | (1ULL << 10), 0 } },
+	};
+	unsigned int n = trace_begin(self, "rejected commands: none runs");
+
+	for (unsigned int i = 0; i != ARRAY_SIZE(bad); i++) {
+		struct cmd c = bad[i];
+		__u32 num = 1, head = 1;
+
+		EXPECT_ERRNO(EINVAL,
+			     inv_linear(self->fd, self->nested_id, &c, &num));
+		EXPECT_EQ(0, num);
+		/* The same in a full ring of one: head stays at the command */
+		c = bad[i];
+		EXPECT_ERRNO(EINVAL, inv_ring(self->fd, self->nested_id, &c, 1,
+					      &head, 0));
+		EXPECT_EQ(1, head);
+	}
+	trace_end(self, n);
+}
+
+/* A stage-2 unmap invalidates with the parent's VMID, which the host reads */
+TEST_F(smmu_nested, s2_unmap)
+{
+	__u64 iova = IOAS_IOVA + 0x100000;
+	unsigned int n;
+
+	test_ioctl_ioas_map_fixed_id(self->ioas_id, self->buf, PAGE_SIZE * 8,
+				     iova);
+	n = trace_begin(self, "stage-2 unmap of the parent");
+	test_ioctl_ioas_unmap_id(self->ioas_id, iova, PAGE_SIZE * 8);
+	printf("# smmu-trace: s2 %u %#llx %#lx\n", n,
+	       (unsigned long long)iova, PAGE_SIZE * 8);
+	trace_end(self, n);
+}
+
+struct race {
+	int fd;
+	__u32 hwpt_id;
+	__u32 sid;
+	volatile bool stop;
+	unsigned int ok, einval, other;
+};
+
+static void *race_invalidate(void *arg)
+{
+	struct race *r = arg;
+
+	while (!r->stop) {
+		struct cmd c[2] = { va(0x500, 0),
+				    { { OP_CFGI_CD | CFGI_SID(r->sid), 0 } } };
+		__u32 num = 2;
+		int ret = inv_linear(r->fd, r->hwpt_id, c, &num);
+
+		if (!ret && num == 2)
+			r->ok++;
+		else if (ret && errno == EINVAL && num == 1)
+			r->einval++;
+		else
+			r->other++;
+	}
+	return NULL;
+}
+
+/*
+ * Detach and reattach while another thread forwards the device's CFGI_CD:
+ * each call either runs it or refuses it because the device is gone, and
+ * the host's queue never sees an error (checked on the trace).
+ */
+TEST_F(smmu_nested, detach_race)
+{
+	struct race r = { .fd = self->fd, .hwpt_id = self->nested_id,
+			  .sid = self->sid };
+	unsigned int n = trace_begin(self, "loose: detach racing CFGI_CD");
+	pthread_t t;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, race_invalidate, &r));
+	for (int i = 0; i != 200; i++) {
+		EXPECT_EQ(0, vfio_attach(self->vfio_fd, self->s2_id));
+		EXPECT_EQ(0, vfio_attach(self->vfio_fd, self->nested_id));
+	}
+	r.stop = true;
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	trace_end(self, n);
+	EXPECT_EQ(0, r.other);
+	EXPECT_NE(0, r.ok);
+	TH_LOG("%u calls ran, %u found the device detached", r.ok, r.einval);
+}
+
+TEST_HARNESS_MAIN
