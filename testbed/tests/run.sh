@@ -42,6 +42,34 @@ case_ "IOMMU not probed" 1 "IOMMU not probed" '/Using Queued invalidation/d'
 case_ "kernel warning" 1 "kernel warning" 's/^TESTBED-DMESG-END/[    9.0] WARNING: CPU: 0 PID: 1 at foo.c:1\nTESTBED-DMESG-END/'
 case_ "guest did not finish" 1 "guest did not finish" '/TESTBED-DONE/d'
 
+# arm NAME WANT_RC WANT_TEXT LOG_SED TRACE_SED: the arm64 guest's suite
+# that must not skip, and the host's check of the SMMU's trace
+arm() {
+	local rc=0 out
+	sed -e "$4" "$here/good-arm64.log" >"$tmp/results/t-arm64.log"
+	if [ "$5" = rm ]; then
+		rm -f "$tmp/results/t-arm64.smmu-trace"
+	else
+		sed -e "$5" "$here/good-arm64.smmu-trace" >"$tmp/results/t-arm64.smmu-trace"
+	fi
+	out=$(python3 "$here/../results.py" t arm64 2>&1) || rc=$?
+	judge results "$1" "$2" "$3" "$rc" "$out"
+}
+
+arm "good arm64 log and trace pass" 0 "| trace: smmuv3-cmdq | 20 pass, 0 fail, 0 skip |" '' ''
+arm "a skip on the nesting SMMU fails" 1 "1 skipped, which this guest must run: no vfio" \
+	's/^ok 2 smmu_nested.ste_configs$/ok 2 smmu_nested.ste_configs # SKIP no vfio/' ''
+arm "an SMMU without NESTING fails" 1 "not probed with NESTING" 's/features 0x00088705/features 0x00008705/' ''
+arm "no trace fails" 1 "no trace" '' rm
+arm "a command changed on the way fails" 1 "case 1: linear array" '' 's/asid=257 vmid=1/asid=258 vmid=1/'
+arm "the guest's VMID reaching the SMMU fails" 1 "executed TLBI_NH_ALL {'vmid': 119}" '' '0,/smmuv3_cmdq_tlbi_nh vmid=1/s//smmuv3_cmdq_tlbi_nh vmid=119/'
+arm "a command past the rejected one fails" 1 "3 commands executed, 2 expected" '' \
+	'/asid=768 addr=0x40001000 /a smmuv3_cmdq_opcode <--- SMMU_CMD_TLBI_NH_VA\nsmmuv3_range_inval vmid=1 asid=768 addr=0x40003000 tg=0 num_pages=0x1 ttl=0 leaf=1 stage=1'
+arm "a lost marker fails" 1 "case 3: ring: its markers are not in the trace" '' "/asid=$((0xf000 | 7))\$/d"
+arm "GERROR fails" 1 "smmuv3_write_gerror" '' '$a smmuv3_write_gerror toggled=0x1, new GERROR=0x1'
+arm "hw_info that is not the hardware's fails" 1 "IDR3 hw_info 0x1415" 's/smmu-trace: idr 3 0x1414/smmu-trace: idr 3 0x1415/' ''
+arm "no parent VMID fails" 1 "parent VMID from its stage-2 unmap" '' 's/SMMU_CMD_TLBI_S2_IPA/SMMU_CMD_TLBI_S2_VMALL/'
+
 # bench NAME WANT_RC WANT_TEXT FILE SED_SCRIPT: bench.py on a copy of the
 # output of one round of make bench (tests/bench/), FILE edited
 bench() {
