@@ -53,10 +53,10 @@
 #define STE_CFG_S1		(5ULL << 1)
 #define STE_CFG_S2		(6ULL << 1)
 
-#define IDR0_S2P		(1U << 0)
-#define IDR0_S1P		(1U << 1)
-#define IDR0_ATS		(1U << 10)
-#define IDR3_RIL		(1U << 10)
+#define IDR0_S2P		0x1U			/* bit 0 */
+#define IDR0_S1P		0x2U			/* bit 1 */
+#define IDR0_ATS		0x400U			/* bit 10 */
+#define IDR3_RIL		0x400U			/* bit 10 */
 
 /* Marker commands bracket each traced case: NH_ASID, ASID 0xf000 | 2n(+1) */
 #define MARK_ASID		0xf000U
@@ -208,7 +208,7 @@ FIXTURE_TEARDOWN(smmu_nested)
 		EXPECT_EQ(0, close(self->fd));
 }
 
-static bool has_ril(FIXTURE_DATA(smmu_nested) *self)
+static bool has_ril(struct _test_data_smmu_nested *self)
 {
 	return self->info.idr[3] & IDR3_RIL;
 }
@@ -250,12 +250,12 @@ static void marker(int fd, __u32 hwpt_id, unsigned int asid)
 
 	/* The marker itself is checked by the host: it must show in the trace */
 	if (inv_linear(fd, hwpt_id, &c, &num) || num != 1)
-		printf("# smmu-trace: marker %#x failed: %s\n", asid,
+		printf("# smmu-trace: mark %#x failed: %s\n", asid,
 		       strerror(errno));
 }
 
 /* Open a traced window; the host compares it with what is printed in it */
-static unsigned int trace_begin(FIXTURE_DATA(smmu_nested) *self,
+static unsigned int trace_begin(struct _test_data_smmu_nested *self,
 				const char *what)
 {
 	unsigned int n = __atomic_add_fetch(trace_case, 1, __ATOMIC_RELAXED);
@@ -265,7 +265,7 @@ static unsigned int trace_begin(FIXTURE_DATA(smmu_nested) *self,
 	return n;
 }
 
-static void trace_end(FIXTURE_DATA(smmu_nested) *self, unsigned int n)
+static void trace_end(struct _test_data_smmu_nested *self, unsigned int n)
 {
 	marker(self->fd, self->nested_id, MARK_ASID | (2 * n + 1));
 	printf("# smmu-trace: end %u\n", n);
@@ -284,7 +284,7 @@ static void trace_expect(unsigned int n, const struct cmd *c, unsigned int nr)
 }
 
 /* One command of each opcode the kernel accepts, distinct in every field */
-static unsigned int every_opcode(FIXTURE_DATA(smmu_nested) *self,
+static unsigned int every_opcode(struct _test_data_smmu_nested *self,
 				 struct cmd *c, unsigned int asid)
 {
 	__u64 range = has_ril(self) ? TLBI_NUM(3) | TLBI_SCALE(1) : 0;
@@ -527,7 +527,7 @@ struct race {
 	int fd;
 	__u32 hwpt_id;
 	__u32 sid;
-	volatile bool stop;
+	bool stop;
 	unsigned int ok, einval, other;
 };
 
@@ -535,7 +535,7 @@ static void *race_invalidate(void *arg)
 {
 	struct race *r = arg;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		struct cmd c[2] = { va(0x500, 0),
 				    { { OP_CFGI_CD | CFGI_SID(r->sid), 0 } } };
 		__u32 num = 2;
@@ -568,7 +568,7 @@ TEST_F(smmu_nested, detach_race)
 		EXPECT_EQ(0, vfio_attach(self->vfio_fd, self->s2_id));
 		EXPECT_EQ(0, vfio_attach(self->vfio_fd, self->nested_id));
 	}
-	r.stop = true;
+	__atomic_store_n(&r.stop, true, __ATOMIC_RELAXED);
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	trace_end(self, n);
 	EXPECT_EQ(0, r.other);
