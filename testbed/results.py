@@ -28,6 +28,7 @@ GUESTS = {
 }
 SMMU_FEATURES = re.compile(r'arm-smmu-v3 \S+: ias \d+-bit, oas \d+-bit \(features (0x[0-9a-f]+)\)')
 FEAT_NESTING = 1 << 19   # ARM_SMMU_FEAT_NESTING: stage 1 and stage 2
+UNSAFE_NESTING = re.compile(r'arm-smmu-v3 \S+: nesting without S2FWB allowed by (\S+):')
 KERNEL_TROUBLE = re.compile(r'WARNING: |BUG: |Oops|Kernel panic|kmemleak|UBSAN:|KASAN:')
 TS = re.compile(r'^\[\s*\d+\.\d+\] ?')
 RESULT = re.compile(r'^(not ok|ok) (\d+) (.*?)(?: # (SKIP|TODO)\b ?(.*))?$')
@@ -186,6 +187,8 @@ def analyse(flavour, arch):
         guest['problems'].append(f'{GUESTS[arch][0]}: IOMMU not probed')
     if arch == 'arm64':
         guest['nesting'] = smmu_nesting(text)
+        m = UNSAFE_NESTING.search(text)
+        guest['unsafe'] = m.group(1) if m else None
         if not guest['nesting']:
             guest['problems'].append('arm64: the SMMU was not probed with NESTING '
                                      '(features bit 19): no stage 2 in this QEMU?')
@@ -226,7 +229,9 @@ def table(flavour, guests):
         'yes' if guests[a]['probed'] else '**no**' for a in arches) + ' |')
     rows.append('| nesting the guest can drive | ' + ' | '.join(
         'no (QEMU shows no VT-d nesting)' if guests[a]['nesting'] is None else
-        'yes (SMMUv3 stage 1 + stage 2)' if guests[a]['nesting'] else '**no**'
+        ('yes (SMMUv3 stage 1 + stage 2' +
+         (f'; no S2FWB: allowed by {guests[a]["unsafe"]}=1, unsafe' if guests[a].get('unsafe')
+          else '') + ')') if guests[a]['nesting'] else '**no**'
         for a in arches) + ' |')
     keys = sorted({k for g in guests.values() for k in g['suites']},
                   key=lambda k: (k[0] != 'kunit', k[1]))

@@ -5,6 +5,7 @@
  * invalidation op, with arm_smmu_cmdq_issue_cmdlist() replaced by a recorder
  * of what reaches the command queue. The user data is in user memory.
  */
+#include <kunit/device.h>
 #include <kunit/static_stub.h>
 #include <kunit/test-bug.h>
 #include <kunit/test.h>
@@ -351,6 +352,132 @@ static void nested_test_no_nest_parent(struct kunit *test)
 	t->smmu.features = ARM_SMMU_FEAT_TRANS_S2;
 	domain = arm_smmu_domain_alloc_user(dev, flags, NULL, NULL);
 	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, PTR_ERR(domain));
+}
+
+/*
+ * Without S2FWB a guest's stage 1 could make the device's DMA non-cacheable,
+ * so a nesting parent is refused unless the unsafe module parameter allows
+ * it.
+ */
+static void nested_test_nest_parent_needs_s2fwb(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	bool unsafe = arm_smmu_nesting_without_s2fwb;
+	struct iommu_domain *domain;
+	struct dev_iommu *param;
+	struct device *dev;
+
+	param = kunit_kzalloc(test, sizeof(*param), GFP_KERNEL);
+	dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, param);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	param->priv = &t->master;
+	dev->iommu = param;
+
+	arm_smmu_nesting_without_s2fwb = false;
+	t->smmu.features = FEATURES;
+	domain = arm_smmu_domain_alloc_user(dev, IOMMU_HWPT_ALLOC_NEST_PARENT,
+					    NULL, NULL);
+	arm_smmu_nesting_without_s2fwb = unsafe;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, PTR_ERR(domain));
+}
+
+/* STE.S2FWB is bit 89 of the STE, bit 25 of its second word */
+#define STE_S2FWB_BIT89	BIT_ULL(89 - 64)
+
+/* Every stage-2 STE, nested ones too, has S2FWB when the SMMU has it */
+static void nested_test_s2fwb_ste(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	struct arm_smmu_nested_domain *nested = to_smmu_nested_domain(t->nested);
+	struct arm_smmu_ste ste;
+
+	arm_smmu_make_s2_domain_ste(&ste, &t->master, &t->s2, false);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(ste.data[1]) & STE_S2FWB_BIT89, 0);
+	arm_smmu_make_nested_ste(&ste, &t->master, nested, false);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(ste.data[1]) & STE_S2FWB_BIT89, 0);
+
+	t->smmu.features = FEATURES | ARM_SMMU_FEAT_S2FWB;
+	arm_smmu_make_s2_domain_ste(&ste, &t->master, &t->s2, false);
+	KUNIT_EXPECT_NE(test, le64_to_cpu(ste.data[1]) & STE_S2FWB_BIT89, 0);
+	arm_smmu_make_nested_ste(&ste, &t->master, nested, false);
+	KUNIT_EXPECT_NE(test, le64_to_cpu(ste.data[1]) & STE_S2FWB_BIT89, 0);
+}
+
+/* The last-level descriptor of @iova, walked as the SMMU walks stage 2 */
+static u64 s2_walk(struct kunit *test, const struct io_pgtable_cfg *cfg,
+		   u64 iova)
+{
+	/* 4K granule: VTCR.SL0 0, 1, 2 start at level 2, 1, 0 */
+	int start = 2 - cfg->arm_lpae_s2_cfg.vtcr.sl, level;
+	unsigned int ias = 64 - cfg->arm_lpae_s2_cfg.vtcr.tsz;
+	u64 *table = phys_to_virt(cfg->arm_lpae_s2_cfg.vttbr);
+	u64 pte = 0;
+
+	for (level = start; level <= 3; level++) {
+		unsigned int shift = 12 + 9 * (3 - level);
+		/* Concatenated tables at the start level resolve all the rest */
+		u64 mask = level == start ? GENMASK_ULL(ias - shift - 1, 0) :
+					    GENMASK_ULL(8, 0);
+
+		pte = READ_ONCE(table[(iova >> shift) & mask]);
+		if (level == 3)
+			break;
+		/* A table descriptor: bits [1:0] = 0b11 */
+		KUNIT_ASSERT_EQ(test, pte & 3, 3);
+		table = phys_to_virt(pte & GENMASK_ULL(47, 12));
+	}
+	KUNIT_ASSERT_EQ(test, pte & 3, 3);
+	return pte;
+}
+
+/*
+ * Stage-2 MemAttr, descriptor bits [5:2]: 0b1111 is Normal Write-Back,
+ * 0b0101 Normal Non-cacheable; with FWB, 0b0110 forces Write-Back and
+ * 0b0101 is still Non-cacheable.
+ */
+static void nested_test_s2fwb_pgtable(struct kunit *test)
+{
+	static const struct {
+		unsigned long quirks;
+		u64 cached, nc;
+	} t[] = {
+		{ 0, 0xf, 0x5 },
+		{ IO_PGTABLE_QUIRK_ARM_S2FWB, 0x6, 0x5 },
+	};
+	struct device *dev = kunit_device_register(test, "arm-smmu-v3-s2fwb");
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	for (i = 0; i != ARRAY_SIZE(t); i++) {
+		struct io_pgtable_cfg cfg = {
+			.quirks = t[i].quirks,
+			.pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G,
+			.ias = 40,
+			.oas = 40,
+			.coherent_walk = true,
+			.iommu_dev = dev,
+		};
+		struct io_pgtable_ops *ops;
+		size_t mapped;
+
+		ops = alloc_io_pgtable_ops(ARM_64_LPAE_S2, &cfg, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, ops);
+		KUNIT_EXPECT_EQ(test, 0,
+				ops->map_pages(ops, SZ_1G, SZ_1G, SZ_4K, 1,
+					       IOMMU_READ | IOMMU_WRITE |
+					       IOMMU_CACHE, GFP_KERNEL,
+					       &mapped));
+		KUNIT_EXPECT_EQ(test, 0,
+				ops->map_pages(ops, SZ_2G, SZ_2G, SZ_4K, 1,
+					       IOMMU_READ | IOMMU_WRITE,
+					       GFP_KERNEL, &mapped));
+		KUNIT_EXPECT_EQ(test, (s2_walk(test, &cfg, SZ_1G) >> 2) & 0xf,
+				t[i].cached);
+		KUNIT_EXPECT_EQ(test, (s2_walk(test, &cfg, SZ_2G) >> 2) & 0xf,
+				t[i].nc);
+		free_io_pgtable_ops(ops);
+	}
 }
 
 static void nested_test_alloc_errors(struct kunit *test)
@@ -880,6 +1007,9 @@ static struct kunit_case nested_test_cases[] = {
 	KUNIT_CASE(nested_test_ste_accepted),
 	KUNIT_CASE(nested_test_ste_rejected),
 	KUNIT_CASE(nested_test_no_nest_parent),
+	KUNIT_CASE(nested_test_nest_parent_needs_s2fwb),
+	KUNIT_CASE(nested_test_s2fwb_ste),
+	KUNIT_CASE(nested_test_s2fwb_pgtable),
 	KUNIT_CASE(nested_test_alloc_errors),
 	KUNIT_CASE(nested_test_combined_ste),
 	KUNIT_CASE(nested_test_cmd_accepted),

@@ -56,6 +56,7 @@
 #define IDR0_S2P		0x1U			/* bit 0 */
 #define IDR0_S1P		0x2U			/* bit 1 */
 #define IDR0_ATS		0x400U			/* bit 10 */
+#define IDR3_FWB		0x100U			/* bit 8 */
 #define IDR3_RIL		0x400U			/* bit 10 */
 
 /* Marker commands bracket each traced case: NH_ASID, ASID 0xf000 | 2n(+1) */
@@ -189,9 +190,11 @@ FIXTURE_SETUP(smmu_nested)
 				   IOMMU_HWPT_ALLOC_NEST_PARENT, &self->s2_id,
 				   IOMMU_HWPT_DATA_NONE, NULL, 0);
 	if (ret && errno == EOPNOTSUPP)
-		SKIP(return, "the SMMU cannot nest (IDR0 S1P %u S2P %u)",
+		SKIP(return,
+		     "no nesting parent (IDR0.S1P %u, IDR0.S2P %u, IDR3.FWB %u)",
 		     !!(self->info.idr[0] & IDR0_S1P),
-		     !!(self->info.idr[0] & IDR0_S2P));
+		     !!(self->info.idr[0] & IDR0_S2P),
+		     !!(self->info.idr[3] & IDR3_FWB));
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, alloc_nested(self->fd, self->dev_id, self->s2_id,
 				  STE_V | STE_CFG_S1 | CD_TABLE_IPA, 0,
