@@ -186,8 +186,11 @@ def main():
         how = ("**Times are from QEMU TCG, an emulated CPU: only the ratios "
                "mean anything, not the nanoseconds.** Boots of the same "
                "kernel differ by up to 1.8 times.")
+    qemu = sorted({q.read_text().strip().replace("QEMU emulator version ", "")
+                   for q in out.glob("*.qemu-version")})
     lines = [
-        f"IOMMU_HWPT_INVALIDATE on the mock nested HWPT, x86_64 guests, "
+        f"IOMMU_HWPT_INVALIDATE on the mock nested HWPT, x86_64 guests "
+        f"(QEMU {', '.join(qemu) or 'version not recorded'}), "
         f"{rounds} interleaved boots of each kernel, median of 21 samples "
         f"per boot, then the median over the boots (`make bench`, "
         f"`BENCH_CLOCK={clock}`). The base "

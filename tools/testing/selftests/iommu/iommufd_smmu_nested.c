@@ -7,7 +7,9 @@
  * rings.
  *
  * The test needs an SMMU with stage 1 and stage 2 (QEMU 10's emulated
- * SMMUv3 has both) and skips, saying why, where there is none. Every case
+ * SMMUv3 has both) and skips, saying why, where there is none. The device's
+ * StreamID is taken to be its PCI requester ID unless IOMMUFD_SMMU_SID
+ * gives it. Every case
  * that forwards commands also prints what the SMMU must execute, as
  * "# smmu-trace:" lines, and brackets them with marker commands (TLBI_NH_ASID
  * with ASIDs from MARK_ASID) so that a host that traces the emulated SMMU's
@@ -119,7 +121,6 @@ static int find_vfio_device(char *cdev, size_t len, __u32 *rid)
 			if (strncmp(v->d_name, "vfio", 4))
 				continue;
 			snprintf(cdev, len, "/dev/vfio/devices/%s", v->d_name);
-			/* QEMU's virt machine maps RIDs to StreamIDs one to one */
 			*rid = bus << 8 | dev << 3 | fn;
 			ret = 0;
 			break;
@@ -166,6 +167,12 @@ FIXTURE_SETUP(smmu_nested)
 	ASSERT_NE(-1, self->fd);
 	if (find_vfio_device(cdev, sizeof(cdev), &self->sid))
 		SKIP(return, "no PCI device bound to vfio-pci with a VFIO cdev");
+	/*
+	 * The StreamID is the PCI requester ID where the firmware maps them
+	 * one to one, as QEMU's virt machine does; elsewhere say which it is.
+	 */
+	if (getenv("IOMMUFD_SMMU_SID"))
+		self->sid = strtoul(getenv("IOMMUFD_SMMU_SID"), NULL, 0);
 	self->vfio_fd = open(cdev, O_RDWR);
 	ASSERT_NE(-1, self->vfio_fd);
 	bind.iommufd = self->fd;
