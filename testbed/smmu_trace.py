@@ -13,7 +13,9 @@ the SMMUv3 architecture's command layouts, independently of the kernel, and
 requires, per case, that exactly those commands ran between the markers, in
 order, with the guest's ASIDs, addresses, ranges and StreamIDs unchanged and
 the VMID of the nesting parent (read from the stage-2 invalidation of the
-parent's unmap) in place of the guest's. Over the whole trace no command may
+parent's unmap) in place of the guest's. The unmap itself must be followed
+by a TLBI_NH_ALL of that VMID, which drops the nested masters' combined
+stage 1 + stage 2 entries. Over the whole trace no command may
 fail (CERROR), no GERROR may be raised and no event be recorded. The ID
 registers the test read with IOMMU_GET_HW_INFO must be the ones the driver
 read, but for the ATS and RIL bits, which the kernel may clear.
@@ -193,7 +195,15 @@ def check(log, trace):
             out.append((label, False, 'its markers are not in the trace in order'))
             continue
         win = win[:-1]
-        if case['name'].startswith('loose:') or case['s2']:
+        if case['s2']:
+            # The unmap must also drop the nested masters' combined S1+S2
+            # entries: TLBI_S2_IPA leaves them, TLBI_NH_ALL of the VMID not
+            names = [c[0] for c in win]
+            nh = [seen(c)[1].get('vmid') for c in win if c[0] == 'TLBI_NH_ALL']
+            ok = 'TLBI_S2_IPA' in names and vmid is not None and vmid in nh
+            out.append((label, ok, f'executed {names}, TLBI_NH_ALL vmids {nh}'))
+            continue
+        if case['name'].startswith('loose:'):
             bad = [c[0] for c in win if seen(c)[1].get('unhandled')]
             out.append((label, not bad, f'{len(win)} commands, unhandled: {bad}'))
             continue

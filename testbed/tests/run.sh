@@ -68,6 +68,8 @@ arm "a command past the rejected one fails" 1 "3 commands executed, 2 expected" 
 arm "a lost marker fails" 1 "case 3: ring: its markers are not in the trace" '' "/asid=$((0xf000 | 7))\$/d"
 arm "GERROR fails" 1 "smmuv3_write_gerror" '' '$a smmuv3_write_gerror toggled=0x1, new GERROR=0x1'
 arm "hw_info that is not the hardware's fails" 1 "IDR3 hw_info 0x1415" 's/smmu-trace: idr 3 0x1414/smmu-trace: idr 3 0x1415/' ''
+arm "an S2 unmap without TLBI_NH_ALL fails" 1 "TLBI_NH_ALL vmids []" '' \
+	"/asid=$((0xf000 | 34))\$/,/asid=$((0xf000 | 35))\$/{s/SMMU_CMD_TLBI_NH_ALL/SMMU_CMD_TLBI_NSNH_ALL/}"
 arm "no parent VMID fails" 1 "parent VMID from its stage-2 unmap" '' 's/SMMU_CMD_TLBI_S2_IPA/SMMU_CMD_TLBI_S2_VMALL/'
 
 # bench NAME WANT_RC WANT_TEXT FILE SED_SCRIPT: bench.py on a copy of the
