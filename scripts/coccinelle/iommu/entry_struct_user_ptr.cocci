@@ -2,16 +2,25 @@
 /// An entry of a user array, as read by iommu_user_array_fetch() or
 /// iommu_user_array_next() (iommu_copy_struct_from_user_array() in older
 /// kernels), holds all that the driver needs. A member that is a __user
-/// pointer, or one whose name ends in _uptr, would make the driver read
-/// more user memory that the array helpers neither bound nor check.
+/// pointer, or a 64-bit member that the driver turns into one, whatever its
+/// name, would make the driver read more user memory that the array
+/// helpers neither bound nor check.
 ///
 // Confidence: High
 // Comments: The struct is found from the type of the destination, so that
 //  type must be known where the helper is called. Its definition is looked
 //  for in the file, in the headers that it includes with "" and in
 //  include/uapi/linux/iommufd.h, which is named relative to the source
-//  tree: run from there (make coccicheck without O=). A function that calls
-//  the helpers but that spatch cannot parse is reported as such.
+//  tree: run from there (make coccicheck without O=). A member becomes a
+//  user pointer through u64_to_user_ptr() or a cast to a __user pointer
+//  type, in the file that reads the entries; a member only named like a
+//  user pointer (_uptr, user_va, ..._addr) that the file never converts is
+//  not reported. coccicheck gives spatch one file at a time, so such a
+//  conversion in another file of the driver is reported there when its
+//  struct is a uAPI entry struct (struct iommu_hwpt_*_invalidate or
+//  struct iommu_viommu_*_invalidate of include/uapi/linux/iommufd.h). A
+//  function that calls the helpers but that spatch cannot parse is
+//  reported as such.
 // Options: --local-includes --include-headers --include include/uapi/linux/iommufd.h
 
 virtual context
@@ -157,8 +166,16 @@ bad = {}
 def where(p):
     return (p[0].file, p[0].line, p[0].column)
 
-def user_ptr(ft, f):
-    return f.endswith("_uptr") or ("__user" in ft.split() and "*" in ft)
+# Per file: (struct, member) pairs turned into a user pointer, and those
+# conversions of a uAPI entry struct
+converted = {}
+uconv = {}
+
+def user_ptr(ft, S, f):
+    return (S, f) in converted or ("__user" in ft.split() and "*" in ft)
+
+def uapi_entry(S):
+    return re.match(r'iommu_(hwpt|viommu)_\w+_invalidate$', S) is not None
 
 @script:python depends on org@
 @@
@@ -190,6 +207,11 @@ note_parsed(p, fn)
 for f in cocci.files():
     guard(f, NEEDLES, WHAT)
 
+@script:python@
+@@
+converted.clear()
+uconv.clear()
+
 // The destination of each read
 @k@
 type T;
@@ -209,6 +231,82 @@ iommu_copy_struct_from_user_array(&e@p, A, X, I, L)
 |
 iommu_copy_struct_from_user_array(e@p, A, X, I, L)
 )
+
+// In a file that reads entries: a member turned into a user pointer,
+// with or without an integer cast
+@cv depends on k disable drop_cast@
+identifier S, f;
+struct S e;
+struct S *pe;
+type T, T2;
+position c;
+@@
+
+(
+ u64_to_user_ptr(e.f@c)
+|
+ u64_to_user_ptr(pe->f@c)
+|
+ (T)(T2)e.f@c
+|
+ (T)(T2)pe->f@c
+|
+ (T)e.f@c
+|
+ (T)pe->f@c
+)
+
+@script:python@
+S << cv.S;
+f << cv.f;
+c << cv.c;
+T << cv.T = "";
+@@
+if not T or "__user" in T.split():
+    converted.setdefault((S, f), c[0])
+
+// In any file: a member of a uAPI entry struct turned into a user pointer
+@cvu@
+identifier S : script:python() { uapi_entry(S) };
+identifier f;
+struct S e;
+struct S *pe;
+position c;
+@@
+
+(
+ u64_to_user_ptr(e.f@c)
+|
+ u64_to_user_ptr(pe->f@c)
+)
+
+@script:python@
+S << cvu.S;
+f << cvu.f;
+c << cvu.c;
+@@
+converted.setdefault((S, f), c[0])
+uconv[where(c)] = (c[0], S, f)
+
+@ctxu depends on context@
+expression E;
+identifier f;
+position p : script:python() { where(p) in uconv };
+@@
+
+(
+* E.f@p
+|
+* E->f@p
+)
+
+@script:python depends on report || org@
+@@
+for c, S, f in uconv.values():
+    emit(c, "%s turns member %s of the entry struct %s into a user "
+         "pointer; an entry must not point to more user memory" %
+         (c.current_element, f, S))
+uconv.clear()
 
 @script:python st@
 T << k.T;
@@ -236,7 +334,7 @@ f << def.f;
 FT << def.FT;
 q << def.q;
 @@
-if user_ptr(FT, f):
+if user_ptr(FT, S, f):
     bad.setdefault(where(p), []).append((p[0], S, f, q[0]))
 
 @ctx depends on context@

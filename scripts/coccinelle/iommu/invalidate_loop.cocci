@@ -4,7 +4,9 @@
 /// each handled one with iommu_user_array_ack(), instead of indexing the
 /// array up to array->entry_num with iommu_copy_struct_from_user_array()
 /// and writing the number handled back to array->entry_num, as in Linux
-/// 6.12.
+/// 6.12, or copying the whole array with
+/// iommu_copy_struct_from_full_user_array() and walking the copy, as the
+/// vIOMMU ops of Linux 6.13 and later do.
 ///
 // Confidence: High
 // Comments: The patch mode converts the loop of Linux 6.12: a for loop from
@@ -13,8 +15,10 @@
 //  a variable then written back to array->entry_num. The index and the
 //  counter must have no other use, the loop no continue, and every break
 //  in it must follow an assignment of the result, which the function then
-//  returns. Other such loops are only reported, in patch mode too. A
-//  function that spatch cannot parse is reported as such.
+//  returns. Other such loops, and every call of
+//  iommu_copy_struct_from_full_user_array() wherever it is, are only
+//  reported, in patch mode too. A function that spatch cannot parse is
+//  reported as such.
 // Options: --no-includes --include-headers
 
 virtual patch
@@ -152,7 +156,7 @@ def guard(fname, needles, what):
                  "%s not checked in it" % (name, what))
 # guard: end
 
-NEEDLES = [r'\biommu_copy_struct_from_user_array\b']
+NEEDLES = [r'\biommu_copy_struct_from_(full_)?user_array\b']
 WHAT = "indexed loops over iommu_user_data_array are"
 
 converted = set()
@@ -397,6 +401,27 @@ position loop.p;
 iommu_copy_struct_from_user_array(E, A, T, idx, L)
 ...+>
 }
+
+// The whole array at once, however the copy is then walked
+@full@
+position p;
+@@
+
+iommu_copy_struct_from_full_user_array@p(...)
+
+@depends on context@
+position full.p;
+@@
+
+* iommu_copy_struct_from_full_user_array@p(...)
+
+@script:python depends on report || org || patch@
+p << full.p;
+@@
+emit(p[0], "%s copies the whole array with "
+     "iommu_copy_struct_from_full_user_array(); use iommu_user_array_next() "
+     "or iommu_user_array_fetch() and iommu_user_array_ack()%s" %
+     (p[0].current_element, "; not converted" if mode[0] == "patch" else ""))
 
 @script:python depends on report || org@
 p << loop.p;

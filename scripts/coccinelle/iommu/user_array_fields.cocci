@@ -14,8 +14,11 @@
 //  as tests do, is not reported either. Accesses are found by type, so the
 //  struct type must be known in the file itself, as for a parameter or a
 //  local variable; an access through a member of a struct declared in a
-//  header that is not scanned is missed. A function that names either
-//  struct but that spatch cannot parse is reported as such.
+//  header that is not scanned is missed. spatch does not expand macros, so
+//  a function-like macro whose body names a private member, defined in the
+//  file or in a header it includes with "", is reported where it is given
+//  a struct iommu_user_data_array. A function that names either struct but
+//  that spatch cannot parse is reported as such.
 // Options: --no-includes --include-headers
 
 virtual context
@@ -151,6 +154,7 @@ def guard(fname, needles, what):
             emit(Pos(fname, line), "%s could not be parsed by spatch; "
                  "%s not checked in it" % (name, what))
 # guard: end
+import os
 
 NEEDLES = [r'\biommu_user_data(_array)?\b']
 WHAT = "iommu_user_data_array and iommu_user_data accesses are"
@@ -170,6 +174,39 @@ def data_owner(p):
         not f.endswith("/selftest.c")
 
 USE_ITER = "use iommu_user_array_fetch()/ack()"
+
+PRIVATE = ["uptr", "entry_len", "entry_num", "head", "count", "flags",
+           "fetched", "done"]
+_define = re.compile(r'^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)'
+                     r'((?:[^\n]*\\\n)*[^\n]*)', re.M)
+_include = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"', re.M)
+_private = re.compile(r'(?:->|\.)\s*(%s)\b' % "|".join(PRIVATE))
+
+# Per file: function-like macros whose body names a private member
+accessors = {}
+
+def find_accessors(fname):
+    accessors.clear()
+    try:
+        with open(fname, errors="replace") as f:
+            src = f.read()
+    except OSError:
+        return
+    texts = [src]
+    for inc in _include.findall(src):
+        try:
+            with open(os.path.join(os.path.dirname(fname), inc),
+                      errors="replace") as f:
+                texts.append(f.read())
+        except OSError:
+            pass
+    for text in texts:
+        text = _noise.sub(lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text)
+        for m in _define.finditer(text):
+            fields = _private.findall(m.group(3))
+            if fields:
+                accessors[m.group(1)] = sorted(set(fields))
+
 writes = set()
 
 def where(p):
@@ -204,6 +241,24 @@ note_parsed(p, fn)
 @@
 for f in cocci.files():
     guard(f, NEEDLES, WHAT)
+    find_accessors(f)
+
+// A macro that spatch sees as a call, given the array
+@am@
+identifier M;
+struct iommu_user_data_array *pa;
+position p : script:python(M) { M in accessors and not owner(p) };
+@@
+
+* M@p(..., pa, ...)
+
+@am2@
+identifier M;
+struct iommu_user_data_array a;
+position p : script:python(M) { M in accessors and not owner(p) };
+@@
+
+* M@p(..., a, ...)
 
 @wa@
 struct iommu_user_data_array *pa;
@@ -301,6 +356,20 @@ position p : script:python() {
 |
 * d.f@p
 )
+
+@script:python depends on report || org@
+p << am.p;
+M << am.M;
+@@
+emit(p[0], "%s reads iommu_user_data_array.%s through the macro %s(); %s" %
+     (p[0].current_element, "/".join(accessors[M]), M, USE_ITER))
+
+@script:python depends on report || org@
+p << am2.p;
+M << am2.M;
+@@
+emit(p[0], "%s reads iommu_user_data_array.%s through the macro %s(); %s" %
+     (p[0].current_element, "/".join(accessors[M]), M, USE_ITER))
 
 @script:python depends on report || org@
 p << wa.p;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The same check for the helper of Linux 6.12 */
 #include <linux/iommu.h>
+#include <linux/uaccess.h>
 
 struct drv_inv {
 	__aligned_u64 addr;
@@ -17,6 +18,10 @@ static int drv_invalidate(struct iommu_domain *domain,
 	for (i = 0; i < array->entry_num; i++) {
 		rc = iommu_copy_struct_from_user_array(&inv, array, 5, i,
 						       cmd_uptr);
+		if (rc)
+			break;
+		rc = copy_to_user(u64_to_user_ptr(inv.cmd_uptr), &inv.addr,
+				  sizeof(inv.addr)) ? -EFAULT : 0;
 		if (rc)
 			break;
 	}

@@ -2,14 +2,14 @@
 /*
  * Functions that copy from user space but are installed under another
  * member of struct iommu_domain_ops, or as .cache_invalidate_user of
- * another struct
+ * another struct, and are not given the request array
  */
 #include <linux/iommu.h>
 #include <linux/uaccess.h>
 
 struct drv_viommu_ops {
 	int (*cache_invalidate_user)(struct drv_viommu *viommu,
-				     struct iommu_user_data_array *array);
+				     struct drv_req *req);
 };
 
 static int drv_attach_dev(struct iommu_domain *domain, struct device *dev)
@@ -20,19 +20,19 @@ static int drv_attach_dev(struct iommu_domain *domain, struct device *dev)
 }
 
 static int drv_cache_invalidate(struct iommu_domain *domain,
-				struct iommu_user_data_array *array)
+				struct drv_req *req)
 {
 	u64 addr;
 
-	return copy_from_user(&addr, array->uptr, sizeof(addr)) ? -EFAULT : 0;
+	return copy_from_user(&addr, req->uptr, sizeof(addr)) ? -EFAULT : 0;
 }
 
 static int drv_viommu_invalidate(struct drv_viommu *viommu,
-				 struct iommu_user_data_array *array)
+				 struct drv_req *req)
 {
 	u64 addr;
 
-	return copy_from_user(&addr, array->uptr, sizeof(addr)) ? -EFAULT : 0;
+	return copy_from_user(&addr, req->uptr, sizeof(addr)) ? -EFAULT : 0;
 }
 
 static const struct iommu_domain_ops drv_nested_ops = {
