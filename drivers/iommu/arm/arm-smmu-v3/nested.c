@@ -9,6 +9,8 @@
  * include/linux/iommu_user_array.h, see
  * Documentation/driver-api/iommu/user-invalidation.rst.
  */
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <linux/bitfield.h>
 #include <linux/iommu.h>
 #include <linux/iommu_user_array.h>
@@ -63,7 +65,8 @@ void *arm_smmu_hw_info(struct device *dev, u32 *length, u32 *type)
 /*
  * Check the user STE field by field and keep only what its Config uses.
  * V=0 is an STE the SMMU ignores except for V: it aborts, whatever else it
- * holds, so the rest is dropped rather than checked.
+ * holds, so the rest is dropped rather than checked. A bad field is the
+ * guest's error, -EIO, for which the VMM raises C_BAD_STE.
  */
 static int arm_smmu_validate_user_ste(struct arm_smmu_device *smmu,
 				      __le64 *ste)
@@ -78,18 +81,18 @@ static int arm_smmu_validate_user_ste(struct arm_smmu_device *smmu,
 		return 0;
 	}
 	if ((ste0 & ~STE0_USER_BITS) || (ste1 & ~STE1_USER_BITS))
-		return -EINVAL;
+		return -EIO;
 
 	switch (FIELD_GET(STRTAB_STE_1_EATS, ste1)) {
 	case STRTAB_STE_1_EATS_ABT:
 		break;
 	case STRTAB_STE_1_EATS_TRANS:
 		if (!(smmu->features & ARM_SMMU_FEAT_ATS))
-			return -EINVAL;
+			return -EIO;
 		break;
 	default:
 		/* Split-stage ATS needs a host S1, and 0b11 is reserved */
-		return -EINVAL;
+		return -EIO;
 	}
 
 	switch (FIELD_GET(STRTAB_STE_0_CFG, ste0)) {
@@ -104,19 +107,19 @@ static int arm_smmu_validate_user_ste(struct arm_smmu_device *smmu,
 	case STRTAB_STE_0_CFG_S1_TRANS:
 		break;
 	default:
-		return -EINVAL;
+		return -EIO;
 	}
 
 	if (FIELD_GET(STRTAB_STE_0_S1CDMAX, ste0) > smmu->ssid_bits)
-		return -EINVAL;
+		return -EIO;
 	fmt = FIELD_GET(STRTAB_STE_0_S1FMT, ste0);
 	if (fmt != STRTAB_STE_0_S1FMT_LINEAR &&
 	    (!(smmu->features & ARM_SMMU_FEAT_2_LVL_CDTAB) ||
 	     (fmt != STRTAB_STE_0_S1FMT_4K_L2 &&
 	      fmt != STRTAB_STE_0_S1FMT_64K_L2)))
-		return -EINVAL;
+		return -EIO;
 	if (FIELD_GET(STRTAB_STE_1_S1DSS, ste1) == STRTAB_STE_1_S1DSS_RESERVED)
-		return -EINVAL;
+		return -EIO;
 	return 0;
 }
 
@@ -164,8 +167,14 @@ void arm_smmu_make_nested_ste(struct arm_smmu_ste *target,
 		FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_NESTED) |
 		(ste0 & (STRTAB_STE_0_S1FMT | STRTAB_STE_0_S1CTXPTR_MASK |
 			 STRTAB_STE_0_S1CDMAX)));
-	/* The S1 fields the host owns are those of its own CD table STEs */
+	/*
+	 * The S1 fields the host owns are those of its own CD table STEs.
+	 * MEV lets the SMMU merge the events a guest's bad CD pointer or
+	 * faulting DMA can raise at a high rate, so that they do not flood
+	 * the host's event queue.
+	 */
 	target->data[1] |= cpu_to_le64((ste1 & STRTAB_STE_1_S1DSS) |
+		STRTAB_STE_1_MEV |
 		FIELD_PREP(STRTAB_STE_1_S1CIR, STRTAB_STE_1_S1C_CACHE_WBRA) |
 		FIELD_PREP(STRTAB_STE_1_S1COR, STRTAB_STE_1_S1C_CACHE_WBRA) |
 		FIELD_PREP(STRTAB_STE_1_S1CSH, ARM_SMMU_SH_ISH) |
@@ -207,9 +216,15 @@ out_unlock:
 	return ret;
 }
 
-/* Whether sid is a stream of a master attached to nested */
+/*
+ * Whether sid is a stream of a master attached to nested. For an ATC_INV
+ * (need_ats) the master must have ATS enabled and, for an SSID (ssv), PASID
+ * enabled with room for ssid. The caller holds arm_smmu_asid_lock, which
+ * every attach holds from enabling or disabling ATS to updating the device
+ * list, so the answer holds until the caller drops it.
+ */
 static bool arm_smmu_nested_has_sid(struct arm_smmu_nested_domain *nested,
-				    u32 sid, bool need_ats)
+				    u32 sid, bool need_ats, bool ssv, u32 ssid)
 {
 	struct arm_smmu_domain *parent = nested->s2_parent;
 	struct arm_smmu_master_domain *master_domain;
@@ -217,17 +232,23 @@ static bool arm_smmu_nested_has_sid(struct arm_smmu_nested_domain *nested,
 	bool found = false;
 	unsigned int i;
 
+	lockdep_assert_held(&arm_smmu_asid_lock);
+
 	spin_lock_irqsave(&parent->devices_lock, flags);
 	list_for_each_entry(master_domain, &parent->devices, devices_elm) {
 		struct arm_smmu_master *master = master_domain->master;
 
-		if (master_domain->nested != nested ||
-		    (need_ats && !master->ats_enabled))
+		if (master_domain->nested != nested)
 			continue;
 		for (i = 0; i != master->num_streams && !found; i++)
 			found = master->streams[i].id == sid;
-		if (found)
-			break;
+		if (!found)
+			continue;
+		if (need_ats && (!master->ats_enabled ||
+				 (ssv && (!master->ssid_bits ||
+					  ssid >> master->ssid_bits))))
+			found = false;
+		break;
 	}
 	spin_unlock_irqrestore(&parent->devices_lock, flags);
 	return found;
@@ -236,7 +257,10 @@ static bool arm_smmu_nested_has_sid(struct arm_smmu_nested_domain *nested,
 /*
  * Check one user command and turn it into the command for the host queue,
  * in CPU byte order. Return -EOPNOTSUPP for an opcode this does not take,
- * -EINVAL for anything else that is wrong with it.
+ * -EIO for a command the guest got wrong (a bit reserved for the opcode or
+ * for the SMMU the VMM reported), for which the VMM raises CERROR_ILL, and
+ * -EINVAL for a StreamID that is not a master of the domain able to take
+ * it, which the VMM chose.
  */
 static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 				     const struct iommu_hwpt_arm_smmuv3_invalidate *inv,
@@ -245,6 +269,9 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 	struct arm_smmu_device *smmu = nested->s2_parent->smmu;
 	bool range = smmu->features & ARM_SMMU_FEAT_RANGE_INV;
 	bool ssids = smmu->ssid_bits;
+	/* ASID[15:8] is RES0 without 16-bit ASIDs (SMMU_IDR0.ASID16) */
+	u64 asid = CMDQ_TLBI_0_ASID &
+		   GENMASK_ULL(__bf_shf(CMDQ_TLBI_0_ASID) + smmu->asid_bits - 1, 0);
 	u64 c0 = le64_to_cpu(inv->cmd[0]);
 	u64 c1 = le64_to_cpu(inv->cmd[1]);
 	u64 ok0 = CMDQ_0_OP, ok1 = 0;
@@ -257,10 +284,10 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 		ok0 |= CMDQ_TLBI_0_VMID;
 		break;
 	case CMDQ_OP_TLBI_NH_ASID:
-		ok0 |= CMDQ_TLBI_0_VMID | CMDQ_TLBI_0_ASID;
+		ok0 |= CMDQ_TLBI_0_VMID | asid;
 		break;
 	case CMDQ_OP_TLBI_NH_VA:
-		ok0 |= CMDQ_TLBI_0_ASID;
+		ok0 |= asid;
 		fallthrough;
 	case CMDQ_OP_TLBI_NH_VAA:
 		ok0 |= CMDQ_TLBI_0_VMID;
@@ -279,7 +306,7 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 		break;
 	case CMDQ_OP_ATC_INV:
 		if (!(smmu->features & ARM_SMMU_FEAT_ATS))
-			return -EINVAL;
+			return -EIO;
 		ssv = c0 & CMDQ_0_SSV;
 		ok0 |= CMDQ_ATC_0_SID;
 		/* An SSID, or all of them, only with a substream */
@@ -287,13 +314,13 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 			ok0 |= CMDQ_0_SSV | CMDQ_ATC_0_SSID | CMDQ_ATC_0_GLOBAL;
 		ok1 |= CMDQ_ATC_1_SIZE | CMDQ_ATC_1_ADDR_MASK;
 		if (FIELD_GET(CMDQ_ATC_1_SIZE, c1) > ATC_INV_SIZE_ALL)
-			return -EINVAL;
+			return -EIO;
 		break;
 	default:
 		return -EOPNOTSUPP;
 	}
 	if ((c0 & ~ok0) || (c1 & ~ok1))
-		return -EINVAL;
+		return -EIO;
 
 	switch (opcode) {
 	case CMDQ_OP_TLBI_NH_ALL:
@@ -308,10 +335,11 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 	default:
 		/* CFGI and ATC_INV share the SID and SSID fields */
 		if (FIELD_GET(CMDQ_CFGI_0_SSID, c0) >> smmu->ssid_bits)
-			return -EINVAL;
+			return -EIO;
 		if (!arm_smmu_nested_has_sid(nested,
 					     FIELD_GET(CMDQ_CFGI_0_SID, c0),
-					     opcode == CMDQ_OP_ATC_INV))
+					     opcode == CMDQ_OP_ATC_INV, ssv,
+					     FIELD_GET(CMDQ_ATC_0_SSID, c0)))
 			return -EINVAL;
 		break;
 	}
@@ -321,32 +349,72 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 	return 0;
 }
 
-/* Commands fetched from user space at a time: 256 bytes of stack */
-#define ARM_SMMU_NESTED_FETCH	16
 /* Commands issued at a time; with their CMD_SYNC they fill a batch */
 #define ARM_SMMU_NESTED_BATCH	(CMDQ_BATCH_ENTRIES - 1)
 
-struct arm_smmu_nested_batch {
+/*
+ * The user commands of a batch are converted in place: each becomes the
+ * host command, in CPU byte order, in the same 16 bytes.
+ */
+union arm_smmu_nested_batch {
+	struct iommu_hwpt_arm_smmuv3_invalidate inv[ARM_SMMU_NESTED_BATCH];
 	u64 cmds[ARM_SMMU_NESTED_BATCH * CMDQ_ENT_DWORDS];
-	unsigned int num;
 };
 
-/* Issue the batch with a CMD_SYNC; once that completed, its entries count */
-static int arm_smmu_nested_issue(struct arm_smmu_device *smmu,
-				 struct arm_smmu_nested_batch *batch,
+static_assert(sizeof(struct iommu_hwpt_arm_smmuv3_invalidate) ==
+	      CMDQ_ENT_DWORDS * sizeof(u64));
+
+VISIBLE_IF_KUNIT
+int arm_smmu_nested_fetch(struct iommu_user_data_array *array,
+			  struct iommu_hwpt_arm_smmuv3_invalidate *inv,
+			  unsigned int max)
+{
+	KUNIT_STATIC_STUB_REDIRECT(arm_smmu_nested_fetch, array, inv, max);
+	return iommu_user_array_fetch(array,
+				      IOMMU_HWPT_INVALIDATE_DATA_ARM_SMMUV3,
+				      inv, max, cmd);
+}
+EXPORT_SYMBOL_IF_KUNIT(arm_smmu_nested_fetch);
+
+/*
+ * Convert and issue n fetched commands with a CMD_SYNC; once that completed,
+ * they count. The commands before a bad one are still issued. The StreamIDs
+ * are checked and the commands issued under arm_smmu_asid_lock, so that no
+ * master can leave the domain or turn ATS off in between: an ATC_INV to a
+ * function whose ATS is off could stall the host's queue. User memory is
+ * only read before, so user space cannot hold the lock by stalling a copy.
+ */
+static int arm_smmu_nested_issue(struct arm_smmu_nested_domain *nested,
+				 union arm_smmu_nested_batch *batch,
+				 unsigned int n,
 				 struct iommu_user_data_array *array)
 {
-	int ret;
+	struct arm_smmu_device *smmu = nested->s2_parent->smmu;
+	unsigned int i;
+	int ret = 0, rc;
 
-	if (!batch->num)
-		return 0;
-	ret = arm_smmu_cmdq_issue_cmdlist(smmu, &smmu->cmdq, batch->cmds,
-					  batch->num, true);
-	if (ret)
-		return ret;
-	iommu_user_array_ack(array, batch->num);
-	batch->num = 0;
-	return 0;
+	mutex_lock(&arm_smmu_asid_lock);
+	for (i = 0; i != n; i++) {
+		ret = arm_smmu_convert_user_cmd(nested, &batch->inv[i],
+						&batch->cmds[i * CMDQ_ENT_DWORDS]);
+		if (ret)
+			break;
+	}
+	if (i) {
+		rc = arm_smmu_cmdq_issue_cmdlist(smmu, &smmu->cmdq, batch->cmds,
+						 i, true);
+		if (!rc)
+			iommu_user_array_ack(array, i);
+		/*
+		 * A bad command's errno wins: the count already tells that
+		 * the commands before it did not complete, and a VMM that
+		 * resubmits from the reported head meets the bad one again.
+		 */
+		if (!ret)
+			ret = rc;
+	}
+	mutex_unlock(&arm_smmu_asid_lock);
+	return ret;
 }
 
 static int
@@ -354,42 +422,22 @@ arm_smmu_nested_cache_invalidate_user(struct iommu_domain *domain,
 				      struct iommu_user_data_array *array)
 {
 	struct arm_smmu_nested_domain *nested = to_smmu_nested_domain(domain);
-	/* The iterator fills each entry before it is read: no zeroing */
-	struct iommu_hwpt_arm_smmuv3_invalidate inv[ARM_SMMU_NESTED_FETCH]
-		__uninitialized;
-	struct arm_smmu_device *smmu = nested->s2_parent->smmu;
-	struct arm_smmu_nested_batch *batch;
-	int got, i, ret, rc;
+	union arm_smmu_nested_batch *batch;
+	int got, ret;
 
-	/* A batch is about 1 KiB, too much for the stack next to inv[] */
+	/* A batch is about 1 KiB, too much for the stack of this path */
 	batch = kmalloc(sizeof(*batch), GFP_KERNEL);
 	if (!batch)
 		return -ENOMEM;
-	batch->num = 0;
 
-	while ((got = iommu_user_array_fetch(array,
-					     IOMMU_HWPT_INVALIDATE_DATA_ARM_SMMUV3,
-					     inv, ARRAY_SIZE(inv), cmd)) > 0) {
-		for (i = 0; i != got; i++) {
-			u64 *cmd = &batch->cmds[batch->num * CMDQ_ENT_DWORDS];
-
-			ret = arm_smmu_convert_user_cmd(nested, &inv[i], cmd);
-			if (ret)
-				goto out_issue;
-			if (++batch->num != ARM_SMMU_NESTED_BATCH)
-				continue;
-			ret = arm_smmu_nested_issue(smmu, batch, array);
-			if (ret)
-				goto out_free_batch;
-		}
+	/* The iterator fills each entry before it is read: no zeroing */
+	while ((got = arm_smmu_nested_fetch(array, batch->inv,
+					    ARRAY_SIZE(batch->inv))) > 0) {
+		ret = arm_smmu_nested_issue(nested, batch, got, array);
+		if (ret)
+			goto out_free_batch;
 	}
 	ret = got;
-
-out_issue:
-	/* The commands before a bad one are still issued, and count */
-	rc = arm_smmu_nested_issue(smmu, batch, array);
-	if (rc)
-		ret = rc;
 out_free_batch:
 	kfree(batch);
 	return ret;
@@ -415,9 +463,10 @@ static const struct iommu_domain_ops arm_smmu_nested_ops = {
  * @user_data: a struct iommu_hwpt_arm_smmuv3 of type
  *             IOMMU_HWPT_DATA_ARM_SMMUV3
  *
- * Return: the domain, or an ERR_PTR(): -EOPNOTSUPP for flags or another
- * data type, -EINVAL for a wrong parent or STE, -EFAULT or -E2BIG if the
- * data cannot be read, -ENOMEM.
+ * Return: the domain, or an ERR_PTR(): -EIO for an STE the SMMU would not
+ * take (the guest's error), -EOPNOTSUPP for flags or another data type,
+ * -EINVAL for a wrong parent or missing data, -EFAULT or -E2BIG if the data
+ * cannot be read, -ENOMEM.
  */
 struct iommu_domain *
 arm_smmu_nested_domain_alloc(struct arm_smmu_master *master, u32 flags,

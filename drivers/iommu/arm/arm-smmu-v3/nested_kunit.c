@@ -71,7 +71,35 @@ struct nested_test {
 	unsigned int nr_calls;
 	/* Fail this call (counting from 1) of the recorder with -ETIMEDOUT */
 	unsigned int fail_call;
+	/* Commands that reached the queue without arm_smmu_asid_lock held */
+	unsigned int unlocked;
+	/* CFGI or ATC_INV commands that reached it for no attached master */
+	unsigned int stale;
+	/* Detach the nested master once this fetch (from 1) returned */
+	unsigned int detach_after_fetch;
+	unsigned int nr_fetches;
 };
+
+/* Whether a CFGI or ATC_INV command names a stream of an attached master */
+static bool sid_attached(struct nested_test *t, const u64 *cmd)
+{
+	u8 op = FIELD_GET(CMDQ_0_OP, cmd[0]);
+	u32 sid = FIELD_GET(CMDQ_CFGI_0_SID, cmd[0]);
+	struct arm_smmu_master_domain *md;
+	unsigned int i;
+
+	if (op != CMDQ_OP_CFGI_CD && op != CMDQ_OP_CFGI_CD_ALL &&
+	    op != CMDQ_OP_ATC_INV)
+		return true;
+	list_for_each_entry(md, &t->s2.devices, devices_elm) {
+		if (op == CMDQ_OP_ATC_INV && !md->master->ats_enabled)
+			continue;
+		for (i = 0; i != md->master->num_streams; i++)
+			if (md->master->streams[i].id == sid)
+				return true;
+	}
+	return false;
+}
 
 static int record_issue(struct arm_smmu_device *smmu,
 			struct arm_smmu_cmdq *cmdq, u64 *cmds, int n, bool sync)
@@ -79,8 +107,14 @@ static int record_issue(struct arm_smmu_device *smmu,
 	struct nested_test *t = kunit_get_current_test()->priv;
 	int i;
 
+	for (i = 0; i != n; i++)
+		if (!sid_attached(t, &cmds[i * CMDQ_ENT_DWORDS]))
+			t->stale++;
+
 	if (t->nr_calls < MAX_CALLS)
 		t->calls[t->nr_calls] = (struct issue_call){ n, sync };
+	if (!mutex_is_locked(&arm_smmu_asid_lock))
+		t->unlocked += n;
 	if (++t->nr_calls == t->fail_call)
 		return -ETIMEDOUT;
 	for (i = 0; i != n && t->nr_queued < MAX_QUEUED; i++, t->nr_queued++)
@@ -141,6 +175,7 @@ static int nested_test_init(struct kunit *test)
 
 	t->smmu.features = FEATURES;
 	t->smmu.ssid_bits = 20;
+	t->smmu.asid_bits = 16;
 	t->smmu.vmid_bits = 16;
 
 	/* A nesting parent as far as the nested domain can tell */
@@ -162,6 +197,8 @@ static int nested_test_init(struct kunit *test)
 	t->master.streams = t->streams;
 	t->master.num_streams = 2;
 	t->master.ats_enabled = true;
+	/* PASID enabled on the function, for 256 SSIDs */
+	t->master.ssid_bits = 8;
 	t->other_stream.id = SID_OTHER;
 	t->other.smmu = &t->smmu;
 	t->other.streams = &t->other_stream;
@@ -321,7 +358,8 @@ static void nested_test_ste_rejected(struct kunit *test)
 			free_domain(domain);
 			continue;
 		}
-		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(domain), -EINVAL, "%s",
+		/* The guest's error: the VMM raises C_BAD_STE */
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(domain), -EIO, "%s",
 				    ste_rejected[i].what);
 	}
 }
@@ -532,16 +570,35 @@ static void nested_test_alloc_errors(struct kunit *test)
 							     &user_data)));
 }
 
+/*
+ * The STE is the expected one, and sets no bit that the STE update logic
+ * does not know to be used by its Config: it could not be written hitless.
+ */
 static void expect_ste(struct kunit *test, const struct arm_smmu_ste *ste,
 		       const struct arm_smmu_ste *expected, const char *what)
 {
+	__le64 used[ARRAY_SIZE(ste->data)];
 	unsigned int i;
 
-	for (i = 0; i != ARRAY_SIZE(ste->data); i++)
+	arm_smmu_get_ste_used(ste->data, used);
+	for (i = 0; i != ARRAY_SIZE(ste->data); i++) {
 		KUNIT_EXPECT_EQ_MSG(test, le64_to_cpu(ste->data[i]),
 				    le64_to_cpu(expected->data[i]),
 				    "%s: word %u", what, i);
+		KUNIT_EXPECT_EQ_MSG(test, le64_to_cpu(ste->data[i] & ~used[i]),
+				    0, "%s: unused bits in word %u", what, i);
+	}
 }
+
+/*
+ * The parent's S2 as the STE field table of the SMMUv3 architecture lays it
+ * out for the fixture's io-pgtable config: word 2 S2VMID[15:0] = VMID,
+ * S2T0SZ[37:32] = 4, S2TG[47:46] = 2 (16KB), S2PS[50:48] = 1, S2AA64[51],
+ * S2PTW[54] and S2R[58]; word 3 S2TTB[51:4] of the VTTBR.
+ */
+#define EXP_STE2	(0x42ULL | 4ULL << 32 | 2ULL << 46 | 1ULL << 48 |	\
+			 1ULL << 51 | 1ULL << 54 | 1ULL << 58)
+#define EXP_STE3	0x000dbeefdeadbee0ULL
 
 static void nested_test_combined_ste(struct kunit *test)
 {
@@ -549,29 +606,47 @@ static void nested_test_combined_ste(struct kunit *test)
 	struct arm_smmu_ste ste, expected;
 	struct iommu_domain *domain;
 
-	/* S1: the user's S1 fields over the parent's S2 and its VMID */
+	/*
+	 * S1 over S2: word 0 V[0], Config[3:1] = 0b111, S1Fmt[5:4] = 2,
+	 * S1ContextPtr[51:6] and S1CDMax[63:59] = 8 of the user; word 1
+	 * S1DSS[1:0] = 1 of the user, S1CIR[3:2] = S1COR[5:4] = 0b01 (WBRA),
+	 * S1CSH[7:6] = 0b11 (inner shareable), MEV[19] and EATS[29:28] = 1.
+	 */
 	domain = alloc_nested(test, STE0(STRTAB_STE_0_CFG_S1_TRANS) | CDPTR |
 			      CDMAX(8) | S1FMT(2),
 			      S1DSS(1) | EATS(STRTAB_STE_1_EATS_TRANS));
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
 	arm_smmu_make_nested_ste(&ste, &t->master,
 				 to_smmu_nested_domain(domain), true);
-	arm_smmu_make_s2_domain_ste(&expected, &t->master, &t->s2, true);
-	expected.data[0] = cpu_to_le64(STE0(STRTAB_STE_0_CFG_NESTED) | CDPTR |
-				       CDMAX(8) | S1FMT(2));
-	expected.data[1] |= cpu_to_le64(S1DSS(1) |
-		FIELD_PREP_CONST(STRTAB_STE_1_S1CIR, STRTAB_STE_1_S1C_CACHE_WBRA) |
-		FIELD_PREP_CONST(STRTAB_STE_1_S1COR, STRTAB_STE_1_S1C_CACHE_WBRA) |
-		FIELD_PREP_CONST(STRTAB_STE_1_S1CSH, ARM_SMMU_SH_ISH));
+	expected = (struct arm_smmu_ste){ .data = {
+		cpu_to_le64(0x1ULL | 0x7ULL << 1 | 0x2ULL << 4 | CDPTR |
+			    8ULL << 59),
+		cpu_to_le64(0x1ULL | 0x1ULL << 2 | 0x1ULL << 4 | 0x3ULL << 6 |
+			    1ULL << 19 | 0x1ULL << 28),
+		cpu_to_le64(EXP_STE2),
+		cpu_to_le64(EXP_STE3),
+	} };
 	expect_ste(test, &ste, &expected, "S1");
-	KUNIT_EXPECT_EQ(test, FIELD_GET(STRTAB_STE_2_S2VMID,
-					le64_to_cpu(ste.data[2])), VMID);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(STRTAB_STE_1_EATS,
-					le64_to_cpu(ste.data[1])),
-			STRTAB_STE_1_EATS_TRANS);
-	KUNIT_EXPECT_NE(test, le64_to_cpu(ste.data[3]), 0);
 
-	/* Without ATS on the master, EATS stays off */
+	/*
+	 * An SMMU that can stall: S1STALLD[27] keeps a master that must not
+	 * stall from doing so; a master that may stall gets S2S[57] instead.
+	 */
+	t->smmu.features |= ARM_SMMU_FEAT_STALLS;
+	arm_smmu_make_nested_ste(&ste, &t->master,
+				 to_smmu_nested_domain(domain), true);
+	expected.data[1] |= cpu_to_le64(1ULL << 27);
+	expect_ste(test, &ste, &expected, "S1, STALLS");
+	t->master.stall_enabled = true;
+	arm_smmu_make_nested_ste(&ste, &t->master,
+				 to_smmu_nested_domain(domain), true);
+	expected.data[1] &= ~cpu_to_le64(1ULL << 27);
+	expected.data[2] |= cpu_to_le64(1ULL << 57);
+	expect_ste(test, &ste, &expected, "S1, STALLS, stalling master");
+	t->master.stall_enabled = false;
+	t->smmu.features = FEATURES;
+
+/* Without ATS on the master, EATS stays off */
 	arm_smmu_make_nested_ste(&ste, &t->master,
 				 to_smmu_nested_domain(domain), false);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(STRTAB_STE_1_EATS,
@@ -583,12 +658,16 @@ static void nested_test_combined_ste(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
 	arm_smmu_make_nested_ste(&ste, &t->master,
 				 to_smmu_nested_domain(domain), false);
-	arm_smmu_make_s2_domain_ste(&expected, &t->master, &t->s2, false);
+	/* Config[3:1] = 0b110, S2 only; nothing set in word 1 */
+	expected = (struct arm_smmu_ste){ .data = {
+		cpu_to_le64(0x1ULL | 0x6ULL << 1), 0,
+		cpu_to_le64(EXP_STE2), cpu_to_le64(EXP_STE3),
+	} };
 	expect_ste(test, &ste, &expected, "bypass");
 	free_domain(domain);
 
-	/* Abort, and V=0 */
-	arm_smmu_make_abort_ste(&expected);
+	/* Abort, and V=0: V[0] with Config[3:1] = 0b000, nothing else */
+	expected = (struct arm_smmu_ste){ .data = { cpu_to_le64(0x1ULL) } };
 	domain = alloc_nested(test, STE0(STRTAB_STE_0_CFG_ABORT), 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
 	arm_smmu_make_nested_ste(&ste, &t->master,
@@ -825,6 +904,8 @@ static const struct {
 	bool set_ssid_bits;
 	unsigned int ssid_bits;
 	bool master_without_ats;
+	bool master_without_pasid;
+	bool asid8;
 } cmd_rejected[] = {
 	{ "CMD_SYNC", { OP(CMD_SYNC), 0 }, -EOPNOTSUPP },
 	{ "CFGI_STE", { OP(CFGI_STE) | SID(SID_A), 0 }, -EOPNOTSUPP },
@@ -834,60 +915,75 @@ static const struct {
 	{ "TLBI_NSNH_ALL", { OP(TLBI_NSNH_ALL), 0 }, -EOPNOTSUPP },
 	{ "TLBI_EL2_ALL", { OP(TLBI_EL2_ALL), 0 }, -EOPNOTSUPP },
 	{ "opcode 0xff", { 0xff, 0 }, -EOPNOTSUPP },
-	{ "TLBI_NH_ALL with ASID", { OP(TLBI_NH_ALL) | TASID(1), 0 }, -EINVAL },
-	{ "TLBI_NH_ALL word 1", { OP(TLBI_NH_ALL), 1 }, -EINVAL },
-	{ "TLBI_NH_ASID bit 8", { OP(TLBI_NH_ASID) | BIT(8), 0 }, -EINVAL },
-	{ "TLBI_NH_ASID bit 31", { OP(TLBI_NH_ASID) | BIT(31), 0 }, -EINVAL },
-	{ "TLBI_NH_ASID address", { OP(TLBI_NH_ASID), VA }, -EINVAL },
+	{ "TLBI_NH_ALL with ASID", { OP(TLBI_NH_ALL) | TASID(1), 0 }, -EIO },
+	{ "TLBI_NH_ALL word 1", { OP(TLBI_NH_ALL), 1 }, -EIO },
+	{ "TLBI_NH_ASID bit 8", { OP(TLBI_NH_ASID) | BIT(8), 0 }, -EIO },
+	{ "TLBI_NH_ASID bit 31", { OP(TLBI_NH_ASID) | BIT(31), 0 }, -EIO },
+	{ "TLBI_NH_ASID ASID[15:8] with 8-bit ASIDs",
+	  { OP(TLBI_NH_ASID) | TASID(0x100), 0 }, -EIO,
+	  .asid8 = true },
+	{ "TLBI_NH_VA ASID[15:8] with 8-bit ASIDs",
+	  { OP(TLBI_NH_VA) | TASID(0x8001), VA }, -EIO, .asid8 = true },
+	{ "TLBI_NH_ASID address", { OP(TLBI_NH_ASID), VA }, -EIO },
 	{ "TLBI_NH_VA word 1 bit 1", { OP(TLBI_NH_VA), VA | BIT(1) },
-	  -EINVAL },
-	{ "TLBI_NH_VA bit 25", { OP(TLBI_NH_VA) | BIT(25), VA }, -EINVAL },
+	  -EIO },
+	{ "TLBI_NH_VA bit 25", { OP(TLBI_NH_VA) | BIT(25), VA }, -EIO },
 	{ "TLBI_NH_VAA with ASID", { OP(TLBI_NH_VAA) | TASID(1), VA },
-	  -EINVAL },
+	  -EIO },
 	{ "TLBI_NH_VA NUM without RIL",
-	  { OP(TLBI_NH_VA) | FIELD_PREP_CONST(CMDQ_TLBI_0_NUM, 1), VA }, -EINVAL,
+	  { OP(TLBI_NH_VA) | FIELD_PREP_CONST(CMDQ_TLBI_0_NUM, 1), VA }, -EIO,
 	  ARM_SMMU_FEAT_RANGE_INV },
 	{ "TLBI_NH_VA SCALE without RIL",
-	  { OP(TLBI_NH_VA) | FIELD_PREP_CONST(CMDQ_TLBI_0_SCALE, 1), VA }, -EINVAL,
+	  { OP(TLBI_NH_VA) | FIELD_PREP_CONST(CMDQ_TLBI_0_SCALE, 1), VA }, -EIO,
 	  ARM_SMMU_FEAT_RANGE_INV },
 	{ "TLBI_NH_VAA TG without RIL",
-	  { OP(TLBI_NH_VAA), VA | FIELD_PREP_CONST(CMDQ_TLBI_1_TG, 1) }, -EINVAL,
+	  { OP(TLBI_NH_VAA), VA | FIELD_PREP_CONST(CMDQ_TLBI_1_TG, 1) }, -EIO,
 	  ARM_SMMU_FEAT_RANGE_INV },
 	{ "TLBI_NH_VAA TTL without RIL",
-	  { OP(TLBI_NH_VAA), VA | FIELD_PREP_CONST(CMDQ_TLBI_1_TTL, 1) }, -EINVAL,
+	  { OP(TLBI_NH_VAA), VA | FIELD_PREP_CONST(CMDQ_TLBI_1_TTL, 1) }, -EIO,
 	  ARM_SMMU_FEAT_RANGE_INV },
 	{ "CFGI_CD foreign SID", { OP(CFGI_CD) | SID(SID_OTHER), 0 },
 	  -EINVAL },
 	{ "CFGI_CD unknown SID", { OP(CFGI_CD) | SID(SID_NONE), 0 }, -EINVAL },
 	{ "CFGI_CD_ALL foreign SID", { OP(CFGI_CD_ALL) | SID(SID_OTHER), 0 },
 	  -EINVAL },
-	{ "CFGI_CD SSec", { OP(CFGI_CD) | SID(SID_A) | BIT(11), 0 }, -EINVAL },
-	{ "CFGI_CD word 1 bit 1", { OP(CFGI_CD) | SID(SID_A), 2 }, -EINVAL },
+	{ "CFGI_CD SSec", { OP(CFGI_CD) | SID(SID_A) | BIT(10), 0 }, -EIO },
+	{ "CFGI_CD bit 11", { OP(CFGI_CD) | SID(SID_A) | BIT(11), 0 },
+	  -EIO },
+	{ "CFGI_CD_ALL SSec", { OP(CFGI_CD_ALL) | SID(SID_A) | BIT(10), 0 },
+	  -EIO },
+	{ "CFGI_CD word 1 bit 1", { OP(CFGI_CD) | SID(SID_A), 2 }, -EIO },
 	{ "CFGI_CD SSID without substreams",
-	  { OP(CFGI_CD) | SID(SID_A) | SSID(1), 0 }, -EINVAL, 0, true, 0 },
+	  { OP(CFGI_CD) | SID(SID_A) | SSID(1), 0 }, -EIO, 0, true, 0 },
 	{ "CFGI_CD SSID above SSIDSIZE",
-	  { OP(CFGI_CD) | SID(SID_A) | SSID(16), 0 }, -EINVAL, 0, true, 4 },
+	  { OP(CFGI_CD) | SID(SID_A) | SSID(16), 0 }, -EIO, 0, true, 4 },
 	{ "CFGI_CD_ALL with SSID", { OP(CFGI_CD_ALL) | SID(SID_A) | SSID(1), 0 },
-	  -EINVAL },
-	{ "CFGI_CD_ALL leaf", { OP(CFGI_CD_ALL) | SID(SID_A), 1 }, -EINVAL },
-	{ "ATC_INV without ATS", { OP(ATC_INV) | SID(SID_A), VA }, -EINVAL,
+	  -EIO },
+	{ "CFGI_CD_ALL leaf", { OP(CFGI_CD_ALL) | SID(SID_A), 1 }, -EIO },
+	{ "ATC_INV without ATS", { OP(ATC_INV) | SID(SID_A), VA }, -EIO,
 	  ARM_SMMU_FEAT_ATS },
 	{ "ATC_INV master without ATS", { OP(ATC_INV) | SID(SID_A), VA },
 	  -EINVAL, 0, false, 0, true },
 	{ "ATC_INV foreign SID", { OP(ATC_INV) | SID(SID_OTHER), VA },
 	  -EINVAL },
 	{ "ATC_INV SSID without SSV", { OP(ATC_INV) | SID(SID_A) | SSID(1), VA },
-	  -EINVAL },
+	  -EIO },
 	{ "ATC_INV global without SSV",
-	  { OP(ATC_INV) | SID(SID_A) | CMDQ_ATC_0_GLOBAL, VA }, -EINVAL },
+	  { OP(ATC_INV) | SID(SID_A) | CMDQ_ATC_0_GLOBAL, VA }, -EIO },
 	{ "ATC_INV SSV without substreams",
-	  { OP(ATC_INV) | SID(SID_A) | CMDQ_0_SSV, VA }, -EINVAL, 0, true, 0 },
+	  { OP(ATC_INV) | SID(SID_A) | CMDQ_0_SSV, VA }, -EIO, 0, true, 0 },
+	{ "ATC_INV SSID above the master's SSID size",
+	  { OP(ATC_INV) | SID(SID_A) | CMDQ_0_SSV | SSID(0x100), VA },
+	  -EINVAL },
+	{ "ATC_INV SSV to a function without PASID",
+	  { OP(ATC_INV) | SID(SID_A) | CMDQ_0_SSV | SSID(1), VA }, -EINVAL,
+	  .master_without_pasid = true },
 	{ "ATC_INV size above all",
 	  { OP(ATC_INV) | SID(SID_A), FIELD_PREP_CONST(CMDQ_ATC_1_SIZE, 53) },
-	  -EINVAL },
+	  -EIO },
 	{ "ATC_INV word 1 bit 6", { OP(ATC_INV) | SID(SID_A), BIT(6) },
-	  -EINVAL },
-	{ "ATC_INV bit 8", { OP(ATC_INV) | SID(SID_A) | BIT(8), VA }, -EINVAL },
+	  -EIO },
+	{ "ATC_INV bit 8", { OP(ATC_INV) | SID(SID_A) | BIT(8), VA }, -EIO },
 };
 
 static void nested_test_cmd_rejected(struct kunit *test)
@@ -905,6 +1001,9 @@ static void nested_test_cmd_rejected(struct kunit *test)
 		t->smmu.ssid_bits = cmd_rejected[i].set_ssid_bits ?
 				    cmd_rejected[i].ssid_bits : 20;
 		t->master.ats_enabled = !cmd_rejected[i].master_without_ats;
+		t->master.ssid_bits = cmd_rejected[i].master_without_pasid ?
+				      0 : 8;
+		t->smmu.asid_bits = cmd_rejected[i].asid8 ? 8 : 16;
 
 		/* Linear: the two before it are issued, none after it */
 		cmds[2][0] = cmd_rejected[i].cmd[0];
@@ -977,14 +1076,88 @@ static void nested_test_issue_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, head, BATCH);
 	KUNIT_EXPECT_EQ(test, t->nr_calls, 2);
 
-	/* Also when the walk stopped at a bad command first */
+	/*
+	 * When the walk stopped at a bad command first, its errno is kept;
+	 * the count says that the commands before it did not complete.
+	 */
 	reset_queue(t);
 	t->fail_call = 1;
 	cmds[5][0] = OP(CMD_SYNC);
-	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, invalidate(test, cmds, 100, false,
-						     &head, 0, &done));
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, invalidate(test, cmds, 100, false,
+						      &head, 0, &done));
 	KUNIT_EXPECT_EQ(test, done, 0);
 	KUNIT_EXPECT_EQ(test, t->nr_calls, 1);
+}
+
+/* Take the nested master off the parent, as a detach does */
+static void fake_detach(struct nested_test *t)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->s2.devices_lock, flags);
+	list_del(&t->master_domain.devices_elm);
+	spin_unlock_irqrestore(&t->s2.devices_lock, flags);
+	t->master.ats_enabled = false;
+}
+
+/*
+ * The real fetch, after which the master is detached when the test asks:
+ * as if user space had stalled the copy until another thread detached it.
+ */
+static int fetch_then_detach(struct iommu_user_data_array *array,
+			     struct iommu_hwpt_arm_smmuv3_invalidate *inv,
+			     unsigned int max)
+{
+	struct nested_test *t = kunit_get_current_test()->priv;
+	int ret;
+
+	ret = iommu_user_array_fetch(array, TYPE, inv, max, cmd);
+	if (++t->nr_fetches == t->detach_after_fetch)
+		fake_detach(t);
+	return ret;
+}
+
+/*
+ * A detach while user space stalls the copy of later commands: an ATC_INV
+ * or CFGI command fetched before it must not reach the queue after it. The
+ * whole batch is read first, then its StreamIDs are checked and it is
+ * issued with arm_smmu_asid_lock held, which attaching holds too.
+ */
+static void nested_test_detach_during_fetch(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u64 (*cmds)[2] = asid_cmds(test, 40);
+	u32 done, head;
+	int ret;
+
+	cmds[0][0] = OP(ATC_INV) | SID(SID_A);
+	cmds[0][1] = FIELD_PREP_CONST(CMDQ_ATC_1_SIZE, ATC_INV_SIZE_ALL);
+	cmds[1][0] = OP(CFGI_CD_ALL) | SID(SID_B);
+	kunit_activate_static_stub(test, arm_smmu_nested_fetch,
+				   fetch_then_detach);
+
+	/* Detached once the first copy returned: both are refused */
+	t->detach_after_fetch = 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, invalidate(test, cmds, 40, false,
+						  &head, 0, &done));
+	KUNIT_EXPECT_EQ(test, done, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, 0);
+
+	/*
+	 * Detached once a second copy returned: whatever went out went out
+	 * while the master was attached, under the lock.
+	 */
+	reset_queue(t);
+	t->nr_fetches = 0;
+	t->detach_after_fetch = 2;
+	t->master.ats_enabled = true;
+	list_add_tail(&t->master_domain.devices_elm, &t->s2.devices);
+	ret = invalidate(test, cmds, 40, false, &head, 0, &done);
+	KUNIT_EXPECT_EQ(test, t->nr_fetches, 2);
+	KUNIT_EXPECT_EQ(test, t->stale, 0);
+	KUNIT_EXPECT_EQ(test, t->unlocked, 0);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, done, 40);
 }
 
 static void nested_test_wrong_type(struct kunit *test)
@@ -1003,6 +1176,216 @@ static void nested_test_wrong_type(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->nr_calls, 0);
 }
 
+/*
+ * Unmapping from the parent: TLBI_S2_IPA leaves the combined S1+S2 TLB
+ * entries alone, so a TLBI_NH_ALL of the parent's VMID must follow, and the
+ * ATC of a nested master holds guest S1 addresses, not IPAs, so all of it
+ * is invalidated. Layouts from the architecture's command tables:
+ * CMD_TLBI_NH_ALL is opcode 0x10 with VMID[47:32]; CMD_ATC_INV is opcode
+ * 0x40 with StreamID[63:32] and, in word 1, Size[5:0] = 52 for everything.
+ */
+static void nested_test_s2_unmap(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	const u64 nh_all = 0x10 | (u64)VMID << 32;
+	const u32 sids[] = { SID_A, SID_B, SID_OTHER };
+	unsigned int i, j, nh = MAX_QUEUED, found;
+
+	t->s2.domain.pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G;
+	atomic_set(&t->s2.nr_ats_masters, 2);
+	arm_smmu_tlb_inv_range_domain(0x100000, 8 * SZ_4K, SZ_4K, true, &t->s2);
+
+	for (i = 0; i != t->nr_queued; i++) {
+		if (t->queue[i][0] == nh_all && !t->queue[i][1]) {
+			nh = i;
+			break;
+		}
+	}
+	KUNIT_EXPECT_LT_MSG(test, nh, t->nr_queued, "no TLBI_NH_ALL");
+	/* The S2 TLBI went out before it, the ATC invalidations after it */
+	KUNIT_EXPECT_EQ(test, FIELD_GET(CMDQ_0_OP, t->queue[0][0]),
+			CMDQ_OP_TLBI_S2_IPA);
+	for (j = 0; j != ARRAY_SIZE(sids); j++) {
+		found = 0;
+		for (i = 0; i != t->nr_queued; i++) {
+			if (t->queue[i][0] != (0x40 | (u64)sids[j] << 32))
+				continue;
+			KUNIT_EXPECT_EQ_MSG(test, t->queue[i][1], 52,
+					    "ATC_INV of SID %#x", sids[j]);
+			KUNIT_EXPECT_GT_MSG(test, i, nh, "ATC_INV of SID %#x",
+					    sids[j]);
+			found++;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, found, 1, "ATC_INV of SID %#x",
+				    sids[j]);
+	}
+	for (i = 0; i != t->nr_calls && i != MAX_CALLS; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, t->calls[i].sync, "call %u", i);
+}
+
+/*
+ * IOMMU_GET_HW_INFO reports the ID registers, with the features the host
+ * does not use cleared: IDR0.ATS (bit 10) and IDR3.RIL (bit 10).
+ */
+static void nested_test_hw_info(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	struct iommu_hw_info_arm_smmuv3 *info;
+	struct dev_iommu *param;
+	struct device *dev;
+	u32 *regs, len, type;
+
+	regs = kunit_kzalloc(test, 0x20, GFP_KERNEL);
+	param = kunit_kzalloc(test, sizeof(*param), GFP_KERNEL);
+	dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	KUNIT_ASSERT_NOT_NULL(test, param);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	param->priv = &t->master;
+	dev->iommu = param;
+	t->smmu.base = (void __iomem *)regs;
+	regs[0] = 0x0fef7fff;	/* IDR0, ATS among others */
+	regs[1] = 0x12345678;	/* IDR1 */
+	regs[3] = 0x00000fff;	/* IDR3, RIL among others */
+	regs[5] = 0x00000075;	/* IDR5 */
+	regs[6] = 0x0000143b;	/* IIDR */
+	regs[7] = 0x00000002;	/* AIDR */
+
+	/* Both features in use: the registers as they are */
+	info = arm_smmu_hw_info(dev, &len, &type);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, info);
+	KUNIT_EXPECT_EQ(test, len, sizeof(*info));
+	KUNIT_EXPECT_EQ(test, type, IOMMU_HW_INFO_TYPE_ARM_SMMUV3);
+	KUNIT_EXPECT_EQ(test, info->idr[0], 0x0fef7fff);
+	KUNIT_EXPECT_EQ(test, info->idr[1], 0x12345678);
+	KUNIT_EXPECT_EQ(test, info->idr[3], 0x00000fff);
+	KUNIT_EXPECT_EQ(test, info->idr[5], 0x00000075);
+	KUNIT_EXPECT_EQ(test, info->iidr, 0x0000143b);
+	KUNIT_EXPECT_EQ(test, info->aidr, 0x00000002);
+	kfree(info);
+
+	/* Neither in use: both cleared, nothing else */
+	t->smmu.features &= ~(ARM_SMMU_FEAT_ATS | ARM_SMMU_FEAT_RANGE_INV);
+	info = arm_smmu_hw_info(dev, &len, &type);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, info);
+	KUNIT_EXPECT_EQ(test, info->idr[0], 0x0fef7bff);
+	KUNIT_EXPECT_EQ(test, info->idr[1], 0x12345678);
+	KUNIT_EXPECT_EQ(test, info->idr[3], 0x00000bff);
+	kfree(info);
+	t->smmu.features = FEATURES;
+	t->smmu.base = NULL;
+}
+
+#define SID_C		0x18	/* a master attached through the real path */
+
+/* A device for a master of the test's SMMU, not PCI, so without ATS */
+static struct device *make_dev(struct kunit *test,
+			       struct arm_smmu_master *master)
+{
+	struct iommu_fwspec *fwspec;
+	struct dev_iommu *param;
+	struct device *dev;
+
+	dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
+	param = kunit_kzalloc(test, sizeof(*param), GFP_KERNEL);
+	fwspec = kunit_kzalloc(test, sizeof(*fwspec), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_ASSERT_NOT_NULL(test, param);
+	KUNIT_ASSERT_NOT_NULL(test, fwspec);
+	param->priv = master;
+	param->fwspec = fwspec;
+	dev->iommu = param;
+	master->dev = dev;
+	return dev;
+}
+
+/*
+ * The real attach, arm_smmu_attach_dev_nested(), on an SMMU with a linear
+ * stream table in memory: the STE written, its CFGI_STE, the master on the
+ * parent's list, and the refusals. A detach needs an iommu_group, which a
+ * test cannot build; the guest's detach_race kselftest covers it.
+ */
+static void nested_test_attach(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	struct arm_smmu_device other_smmu = { .features = FEATURES };
+	struct arm_smmu_master_domain *md, *found = NULL;
+	struct arm_smmu_stream stream = { .id = SID_C };
+	struct arm_smmu_master m = {
+		.smmu = &t->smmu, .streams = &stream, .num_streams = 1,
+	};
+	const u64 cfgi[2] = { OP(CFGI_CD_ALL) | SID(SID_C), 0 };
+	struct arm_smmu_ste *strtab, expected;
+	struct device *dev = make_dev(test, &m);
+	unsigned int i, nr_cfgi_ste = 0;
+	u32 done, head;
+
+	strtab = kunit_kcalloc(test, 0x40, sizeof(*strtab), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, strtab);
+	t->smmu.strtab_cfg.linear.table = strtab;
+	t->smmu.strtab_cfg.linear.num_ents = 0x40;
+
+	/* A CFGI command for it is refused before it is attached */
+	KUNIT_EXPECT_EQ(test, -EINVAL, invalidate(test, &cfgi, 1, false, &head,
+						  0, &done));
+
+	reset_queue(t);
+	KUNIT_ASSERT_EQ(test, 0, t->nested->ops->attach_dev(t->nested, dev));
+
+	/*
+	 * The nested STE of the fixture's domain (Config 0b111, the user's
+	 * S1ContextPtr; S1CIR, S1COR WBRA, S1CSH ISH, MEV) without EATS, as
+	 * the master has no ATS.
+	 */
+	expected = (struct arm_smmu_ste){ .data = {
+		cpu_to_le64(0x1ULL | 0x7ULL << 1 | CDPTR),
+		cpu_to_le64(0x1ULL << 2 | 0x1ULL << 4 | 0x3ULL << 6 |
+			    1ULL << 19),
+		cpu_to_le64(EXP_STE2),
+		cpu_to_le64(EXP_STE3),
+	} };
+	expect_ste(test, &strtab[SID_C], &expected, "attached");
+	/* CMD_CFGI_STE: opcode 0x03, StreamID[63:32], Leaf in word 1 */
+	for (i = 0; i != t->nr_queued; i++)
+		if (t->queue[i][0] == (0x03 | (u64)SID_C << 32) &&
+		    t->queue[i][1] == 1)
+			nr_cfgi_ste++;
+	KUNIT_EXPECT_GE(test, nr_cfgi_ste, 1);
+
+	list_for_each_entry(md, &t->s2.devices, devices_elm)
+		if (md->master == &m)
+			found = md;
+	KUNIT_ASSERT_NOT_NULL(test, found);
+	KUNIT_EXPECT_PTR_EQ(test, found->nested, to_smmu_nested_domain(t->nested));
+	KUNIT_EXPECT_EQ(test, found->ssid, IOMMU_NO_PASID);
+	KUNIT_EXPECT_FALSE(test, m.ats_enabled);
+
+	/* Its StreamID is now one of the domain's */
+	reset_queue(t);
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, &cfgi, 1, false, &head, 0,
+					    &done));
+	KUNIT_EXPECT_EQ(test, done, 1);
+	list_del(&found->devices_elm);
+	kfree(found);
+
+	/* Host PASIDs in use: the STE cannot point at the guest's CD table */
+	memset(&strtab[SID_C], 0, sizeof(strtab[SID_C]));
+	m.cd_table.used_ssids = 1;
+	KUNIT_EXPECT_EQ(test, -EBUSY, t->nested->ops->attach_dev(t->nested,
+								 dev));
+	m.cd_table.used_ssids = 0;
+	/* A master of another SMMU */
+	m.smmu = &other_smmu;
+	KUNIT_EXPECT_EQ(test, -EINVAL, t->nested->ops->attach_dev(t->nested,
+								  dev));
+	m.smmu = &t->smmu;
+	memset(&expected, 0, sizeof(expected));
+	expect_ste(test, &strtab[SID_C], &expected, "refused");
+	list_for_each_entry(md, &t->s2.devices, devices_elm)
+		KUNIT_EXPECT_PTR_NE(test, md->master, &m);
+	t->smmu.strtab_cfg.linear.table = NULL;
+}
+
 static struct kunit_case nested_test_cases[] = {
 	KUNIT_CASE(nested_test_ste_accepted),
 	KUNIT_CASE(nested_test_ste_rejected),
@@ -1018,6 +1401,10 @@ static struct kunit_case nested_test_cases[] = {
 	KUNIT_CASE(nested_test_cmd_rejected),
 	KUNIT_CASE(nested_test_bad_cmd_after_batch),
 	KUNIT_CASE(nested_test_issue_fails),
+	KUNIT_CASE(nested_test_detach_during_fetch),
+	KUNIT_CASE(nested_test_s2_unmap),
+	KUNIT_CASE(nested_test_hw_info),
+	KUNIT_CASE(nested_test_attach),
 	KUNIT_CASE(nested_test_wrong_type),
 	{}
 };
