@@ -364,15 +364,10 @@ static void nested_test_ste_rejected(struct kunit *test)
 	}
 }
 
-/*
- * An SMMU with stage 1 only, such as the SMMUv3 of QEMU 7.2, refuses a
- * nesting parent before allocating anything.
- */
-static void nested_test_no_nest_parent(struct kunit *test)
+/* A device whose IOMMU data is the test's master */
+static struct device *master_dev(struct kunit *test)
 {
 	struct nested_test *t = test->priv;
-	u32 flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
-	struct iommu_domain *domain;
 	struct dev_iommu *param;
 	struct device *dev;
 
@@ -382,6 +377,19 @@ static void nested_test_no_nest_parent(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, dev);
 	param->priv = &t->master;
 	dev->iommu = param;
+	return dev;
+}
+
+/*
+ * An SMMU with stage 1 only, such as the SMMUv3 of QEMU 7.2, refuses a
+ * nesting parent before allocating anything.
+ */
+static void nested_test_no_nest_parent(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u32 flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
+	struct iommu_domain *domain;
+	struct device *dev = master_dev(test);
 
 	t->smmu.features = ARM_SMMU_FEAT_TRANS_S1 | ARM_SMMU_FEAT_2_LVL_CDTAB;
 	domain = arm_smmu_domain_alloc_user(dev, flags, NULL, NULL);
@@ -402,15 +410,7 @@ static void nested_test_nest_parent_needs_s2fwb(struct kunit *test)
 	struct nested_test *t = test->priv;
 	bool unsafe = arm_smmu_nesting_without_s2fwb;
 	struct iommu_domain *domain;
-	struct dev_iommu *param;
-	struct device *dev;
-
-	param = kunit_kzalloc(test, sizeof(*param), GFP_KERNEL);
-	dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, param);
-	KUNIT_ASSERT_NOT_NULL(test, dev);
-	param->priv = &t->master;
-	dev->iommu = param;
+	struct device *dev = master_dev(test);
 
 	arm_smmu_nesting_without_s2fwb = false;
 	t->smmu.features = FEATURES;
