@@ -26,7 +26,7 @@ GUESTS = {
     'x86_64': ('x86_64, VT-d', re.compile(r'DMAR: dmar\d+: Using Queued invalidation')),
     'arm64': ('arm64, SMMUv3', re.compile(r'arm-smmu-v3 \S+: ias \d+-bit, oas \d+-bit')),
 }
-SMMU_FEATURES = re.compile(r'arm-smmu-v3 \S+: ias \d+-bit, oas \d+-bit \(features (0x[0-9a-f]+)\)')
+SMMU_FEATURES = re.compile(GUESTS['arm64'][1].pattern + r' \(features (0x[0-9a-f]+)\)')
 FEAT_NESTING = 1 << 19   # ARM_SMMU_FEAT_NESTING: stage 1 and stage 2
 UNSAFE_NESTING = re.compile(r'arm-smmu-v3 \S+: nesting without S2FWB allowed by (\S+):')
 KERNEL_TROUBLE = re.compile(r'WARNING: |BUG: |Oops|Kernel panic|kmemleak|UBSAN:|KASAN:')
@@ -168,7 +168,7 @@ def trace_suite(flavour, arch):
 def analyse(flavour, arch):
     log = os.path.join(RESULTS, f'{flavour}-{arch}.log')
     guest = {'suites': {}, 'problems': [], 'probed': False, 'trouble': [],
-             'qemu': '', 'nesting': None}
+             'qemu': '', 'nesting': None, 'unsafe': None}
     qv = os.path.join(RESULTS, f'{flavour}-{arch}.qemu-version')
     if os.path.exists(qv):
         guest['qemu'] = open(qv).read().strip()
@@ -218,6 +218,17 @@ def analyse(flavour, arch):
     return guest
 
 
+def nesting_cell(guest):
+    if guest['nesting'] is None:
+        return 'no (QEMU shows no VT-d nesting)'
+    if not guest['nesting']:
+        return '**no**'
+    if guest['unsafe']:
+        return (f'yes (SMMUv3 stage 1 + stage 2; no S2FWB: allowed by '
+                f'{guest["unsafe"]}=1, unsafe)')
+    return 'yes (SMMUv3 stage 1 + stage 2)'
+
+
 def table(flavour, guests):
     arches = list(guests)
     head = '| suite | ' + ' | '.join(GUESTS[a][0] for a in arches) + ' |'
@@ -228,11 +239,7 @@ def table(flavour, guests):
     rows.append('| IOMMU probed | ' + ' | '.join(
         'yes' if guests[a]['probed'] else '**no**' for a in arches) + ' |')
     rows.append('| nesting the guest can drive | ' + ' | '.join(
-        'no (QEMU shows no VT-d nesting)' if guests[a]['nesting'] is None else
-        ('yes (SMMUv3 stage 1 + stage 2' +
-         (f'; no S2FWB: allowed by {guests[a]["unsafe"]}=1, unsafe' if guests[a].get('unsafe')
-          else '') + ')') if guests[a]['nesting'] else '**no**'
-        for a in arches) + ' |')
+        nesting_cell(guests[a]) for a in arches) + ' |')
     keys = sorted({k for g in guests.values() for k in g['suites']},
                   key=lambda k: (k[0] != 'kunit', k[1]))
     for key in keys:
