@@ -33,6 +33,26 @@ enum iommu_user_array_flags {
 };
 
 /**
+ * enum iommu_user_array_stop_reason - why a driver stopped early, successfully
+ * @IOMMU_USER_ARRAY_STOP_HANDBACK: the first entry not handled is for user
+ *                                  space to carry out, as it changes state
+ *                                  that user space keeps (a guest's stream
+ *                                  table, say); user space handles it and
+ *                                  resumes after it
+ * @IOMMU_USER_ARRAY_STOP_NOTIFY: the last entry handled asks for its
+ *                                completion to be signalled in a way only
+ *                                user space can (a guest's MSI, say); user
+ *                                space signals it and resumes at the next
+ *                                entry
+ *
+ * The values are those of enum iommu_hwpt_invalidate_out_flags.
+ */
+enum iommu_user_array_stop_reason {
+	IOMMU_USER_ARRAY_STOP_HANDBACK = 1 << 0,
+	IOMMU_USER_ARRAY_STOP_NOTIFY = 1 << 1,
+};
+
+/**
  * struct iommu_user_data_array - driver-specific entries in user memory
  * @type: the data type of every entry, one of the uAPI's data types such as
  *        enum iommu_hwpt_invalidate_data_type
@@ -52,6 +72,7 @@ struct iommu_user_data_array {
 	u32 flags;
 	u32 fetched;
 	u32 done;
+	u32 stop;
 };
 
 int iommu_user_array_init(struct iommu_user_data_array *array,
@@ -117,6 +138,51 @@ static inline void iommu_user_array_ack(struct iommu_user_data_array *array,
 	if (WARN_ON(n > unacked))
 		n = unacked;
 	array->done += n;
+}
+
+/**
+ * iommu_user_array_stop - stop early, successfully, for user space to act
+ * @array: the array the driver was given
+ * @why: one of enum iommu_user_array_stop_reason
+ *
+ * For an op that returns 0 before handling every entry. Acknowledge the
+ * entries handled first: for IOMMU_USER_ARRAY_STOP_NOTIFY they include the
+ * entry to signal, for IOMMU_USER_ARRAY_STOP_HANDBACK they end before the
+ * entry handed back. The reason is dropped if the op returns an error.
+ */
+static inline void iommu_user_array_stop(struct iommu_user_data_array *array,
+					 enum iommu_user_array_stop_reason why)
+{
+	array->stop = why;
+}
+
+/**
+ * iommu_user_array_stopped - why the driver stopped early
+ * @array: the array the driver was given, after its op returned 0
+ *
+ * A reason that cannot hold is refused with a warning: a hand-back needs an
+ * entry left to hand back, a notification an entry handled.
+ *
+ * Return: the enum iommu_user_array_stop_reason the driver gave, or 0.
+ */
+static inline u32
+iommu_user_array_stopped(const struct iommu_user_data_array *array)
+{
+	switch (array->stop) {
+	case 0:
+		return 0;
+	case IOMMU_USER_ARRAY_STOP_HANDBACK:
+		if (WARN_ON(array->done == array->count))
+			return 0;
+		return array->stop;
+	case IOMMU_USER_ARRAY_STOP_NOTIFY:
+		if (WARN_ON(!array->done))
+			return 0;
+		return array->stop;
+	default:
+		WARN_ON(1);
+		return 0;
+	}
 }
 
 /**

@@ -56,6 +56,7 @@ __iommu_user_array_init(struct iommu_user_data_array *array, unsigned int type,
 	array->flags = flags;
 	array->fetched = 0;
 	array->done = 0;
+	array->stop = 0;
 	if (flags & ~IOMMU_USER_ARRAY_RING)
 		return -EOPNOTSUPP;
 	if (flags & IOMMU_USER_ARRAY_RING) {
