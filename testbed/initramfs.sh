@@ -22,12 +22,17 @@ esac
 [ -d "$kb/usr/include/linux" ] || die "no installed headers in $kb/usr/include (build the kernel first)"
 
 step "$arch ($flavour): building tools/testing/selftests/iommu (static)"
+# The selftests' make does not see the installed uAPI headers change
+if [ -d "$out" ] && [ -n "$(find "$kb/usr/include" -newer "$out" -name '*.h' -print -quit)" ]; then
+	rm -rf "$out"
+fi
 mkdir -p "$out" "$BUILD/logs"
 log=$BUILD/logs/selftests-$flavour-$arch.log
 make -C "$src/tools/testing/selftests/iommu" OUTPUT="$out" \
 	CROSS_COMPILE="$cross" ARCH="$arch" \
 	KHDR_INCLUDES="-isystem $kb/usr/include" LDLIBS="-static -lpthread" \
 	>"$log" 2>&1 || { tail -n 30 "$log" >&2; die "selftests did not build, see $log"; }
+touch "$out"
 
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/tests"

@@ -254,13 +254,51 @@ static bool arm_smmu_nested_has_sid(struct arm_smmu_nested_domain *nested,
 	return found;
 }
 
+/* Opcodes the kernel has no use for, but a guest may send */
+#define CMDQ_OP_PREFETCH_ADDR	0x2
+#define CMDQ_OP_STALL_TERM	0x45
+
+/* What a user command asks of the host, besides an error */
+enum arm_smmu_user_cmd {
+	/* A command for the host queue */
+	ARM_SMMU_USER_CMD_ISSUE,
+	/* A CMD_SYNC the host's own CMD_SYNC completes */
+	ARM_SMMU_USER_CMD_SYNC,
+	/* A CMD_SYNC whose completion only the VMM can signal */
+	ARM_SMMU_USER_CMD_SYNC_VMM,
+	/* A command on state the VMM keeps */
+	ARM_SMMU_USER_CMD_VMM,
+};
+
+/*
+ * A guest's CMD_SYNC. Its completion is that of the host's CMD_SYNC after
+ * the commands before it; only an MSI write to a guest address (SIG_IRQ) is
+ * left to the VMM. SIG_SEV needs no one: the guest also polls CMDQ_CONS.
+ */
+static int arm_smmu_user_sync(u64 c0, u64 c1)
+{
+	if ((c0 & ~(CMDQ_0_OP | CMDQ_SYNC_0_CS | CMDQ_SYNC_0_MSH |
+		    CMDQ_SYNC_0_MSIATTR | CMDQ_SYNC_0_MSIDATA)) ||
+	    (c1 & ~CMDQ_SYNC_1_MSIADDR_MASK))
+		return -EIO;
+	switch (FIELD_GET(CMDQ_SYNC_0_CS, c0)) {
+	case CMDQ_SYNC_0_CS_NONE:
+	case CMDQ_SYNC_0_CS_SEV:
+		return ARM_SMMU_USER_CMD_SYNC;
+	case CMDQ_SYNC_0_CS_IRQ:
+		return ARM_SMMU_USER_CMD_SYNC_VMM;
+	default:
+		return -EIO;
+	}
+}
+
 /*
  * Check one user command and turn it into the command for the host queue,
- * in CPU byte order. Return -EOPNOTSUPP for an opcode this does not take,
- * -EIO for a command the guest got wrong (a bit reserved for the opcode or
- * for the SMMU the VMM reported), for which the VMM raises CERROR_ILL, and
- * -EINVAL for a StreamID that is not a master of the domain able to take
- * it, which the VMM chose.
+ * in CPU byte order; or tell what else it is (enum arm_smmu_user_cmd).
+ * Return -EIO for a command the guest got wrong (an opcode a stage 1 SMMU
+ * does not have, a bit reserved for the opcode or for the SMMU the VMM
+ * reported), and -EINVAL for a StreamID that is not a master of the domain
+ * able to take it, which the VMM chose. The VMM raises CERROR_ILL for both.
  */
 static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 				     const struct iommu_hwpt_arm_smmuv3_invalidate *inv,
@@ -316,8 +354,20 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 		if (FIELD_GET(CMDQ_ATC_1_SIZE, c1) > ATC_INV_SIZE_ALL)
 			return -EIO;
 		break;
+	case CMDQ_OP_CMD_SYNC:
+		return arm_smmu_user_sync(c0, c1);
+	case CMDQ_OP_PREFETCH_CFG:
+	case CMDQ_OP_PREFETCH_ADDR:
+	case CMDQ_OP_CFGI_STE:
+	case CMDQ_OP_CFGI_ALL:
+	case CMDQ_OP_PRI_RESP:
+	case CMDQ_OP_RESUME:
+	case CMDQ_OP_STALL_TERM:
+		/* Of the guest's stream table, faults or stalls: the VMM's */
+		return ARM_SMMU_USER_CMD_VMM;
 	default:
-		return -EOPNOTSUPP;
+		/* Stage 2, EL2, EL3 or Secure, or no opcode at all */
+		return -EIO;
 	}
 	if ((c0 & ~ok0) || (c1 & ~ok1))
 		return -EIO;
@@ -346,7 +396,7 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 
 	cmd[0] = c0;
 	cmd[1] = c1;
-	return 0;
+	return ARM_SMMU_USER_CMD_ISSUE;
 }
 
 /* Commands issued at a time; with their CMD_SYNC they fill a batch */
@@ -354,7 +404,8 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 
 /*
  * The user commands of a batch are converted in place: each becomes the
- * host command, in CPU byte order, in the same 16 bytes.
+ * host command, in CPU byte order, in the 16 bytes of its own or of an
+ * earlier user command, as guest CMD_SYNCs are left out.
  */
 union arm_smmu_nested_batch {
 	struct iommu_hwpt_arm_smmuv3_invalidate inv[ARM_SMMU_NESTED_BATCH];
@@ -378,11 +429,15 @@ EXPORT_SYMBOL_IF_KUNIT(arm_smmu_nested_fetch);
 
 /*
  * Convert and issue n fetched commands with a CMD_SYNC; once that completed,
- * they count. The commands before a bad one are still issued. The StreamIDs
- * are checked and the commands issued under arm_smmu_asid_lock, so that no
- * master can leave the domain or turn ATS off in between: an ATC_INV to a
- * function whose ATS is off could stall the host's queue. User memory is
- * only read before, so user space cannot hold the lock by stalling a copy.
+ * they count, and so do the guest's CMD_SYNCs among them. The commands
+ * before a bad one, or before one for the VMM, are still issued. Return 0
+ * to go on, 1 to stop with the reason given to the array, or an errno.
+ *
+ * The StreamIDs are checked and the commands issued under
+ * arm_smmu_asid_lock, so that no master can leave the domain or turn ATS
+ * off in between: an ATC_INV to a function whose ATS is off could stall the
+ * host's queue. User memory is only read before, so user space cannot hold
+ * the lock by stalling a copy.
  */
 static int arm_smmu_nested_issue(struct arm_smmu_nested_domain *nested,
 				 union arm_smmu_nested_batch *batch,
@@ -390,31 +445,46 @@ static int arm_smmu_nested_issue(struct arm_smmu_nested_domain *nested,
 				 struct iommu_user_data_array *array)
 {
 	struct arm_smmu_device *smmu = nested->s2_parent->smmu;
-	unsigned int i;
-	int ret = 0, rc;
+	unsigned int i, handled, cmds = 0;
+	int kind = ARM_SMMU_USER_CMD_ISSUE, rc = 0;
 
 	mutex_lock(&arm_smmu_asid_lock);
 	for (i = 0; i != n; i++) {
-		ret = arm_smmu_convert_user_cmd(nested, &batch->inv[i],
-						&batch->cmds[i * CMDQ_ENT_DWORDS]);
-		if (ret)
+		kind = arm_smmu_convert_user_cmd(nested, &batch->inv[i],
+						 &batch->cmds[cmds * CMDQ_ENT_DWORDS]);
+		if (kind == ARM_SMMU_USER_CMD_ISSUE)
+			cmds++;
+		else if (kind != ARM_SMMU_USER_CMD_SYNC)
 			break;
 	}
-	if (i) {
+	/* A CMD_SYNC for the VMM to signal is done once the host's is */
+	handled = i + (kind == ARM_SMMU_USER_CMD_SYNC_VMM);
+	if (cmds)
 		rc = arm_smmu_cmdq_issue_cmdlist(smmu, &smmu->cmdq, batch->cmds,
-						 i, true);
-		if (!rc)
-			iommu_user_array_ack(array, i);
-		/*
-		 * A bad command's errno wins: the count already tells that
-		 * the commands before it did not complete, and a VMM that
-		 * resubmits from the reported head meets the bad one again.
-		 */
-		if (!ret)
-			ret = rc;
-	}
+						 cmds, true);
+	/* Every command before this batch completed with its CMD_SYNC */
+	if (!rc)
+		iommu_user_array_ack(array, handled);
 	mutex_unlock(&arm_smmu_asid_lock);
-	return ret;
+
+	/*
+	 * A bad command's errno wins: the count already tells that the
+	 * commands before it did not complete, and a VMM that resubmits from
+	 * the reported head meets the bad one again.
+	 */
+	if (kind < 0)
+		return kind;
+	if (rc)
+		return rc;
+	if (kind == ARM_SMMU_USER_CMD_SYNC_VMM) {
+		iommu_user_array_stop(array, IOMMU_USER_ARRAY_STOP_NOTIFY);
+		return 1;
+	}
+	if (kind == ARM_SMMU_USER_CMD_VMM) {
+		iommu_user_array_stop(array, IOMMU_USER_ARRAY_STOP_HANDBACK);
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -440,7 +510,8 @@ arm_smmu_nested_cache_invalidate_user(struct iommu_domain *domain,
 	ret = got;
 out_free_batch:
 	kfree(batch);
-	return ret;
+	/* Stopped for the VMM, which the array tells */
+	return ret > 0 ? 0 : ret;
 }
 
 static void arm_smmu_nested_domain_free(struct iommu_domain *domain)

@@ -33,6 +33,7 @@
 #define TASID(a)		FIELD_PREP_CONST(CMDQ_TLBI_0_ASID, a)
 #define SID(s)		FIELD_PREP_CONST(CMDQ_CFGI_0_SID, s)
 #define SSID(s)		FIELD_PREP_CONST(CMDQ_CFGI_0_SSID, s)
+#define SYNC_CS(cs)	FIELD_PREP_CONST(CMDQ_SYNC_0_CS, cs)
 
 #define STE0(cfg)	(STRTAB_STE_0_V | FIELD_PREP_CONST(STRTAB_STE_0_CFG, cfg))
 #define S1FMT(f)	FIELD_PREP_CONST(STRTAB_STE_0_S1FMT, f)
@@ -78,6 +79,8 @@ struct nested_test {
 	/* Detach the nested master once this fetch (from 1) returned */
 	unsigned int detach_after_fetch;
 	unsigned int nr_fetches;
+	/* Why the last invalidate() stopped early, if it did */
+	u32 stopped;
 };
 
 /* Whether a CFGI or ATC_INV command names a stream of an attached master */
@@ -711,6 +714,7 @@ static int invalidate(struct kunit *test, const u64 (*cmds)[2], u32 num,
 					      ring ? IOMMU_USER_ARRAY_RING : 0));
 	rc = t->nested->ops->cache_invalidate_user(t->nested, &array);
 	*done = iommu_user_array_report(&array, head);
+	t->stopped = rc ? 0 : iommu_user_array_stopped(&array);
 	return rc;
 }
 
@@ -907,14 +911,20 @@ static const struct {
 	bool master_without_pasid;
 	bool asid8;
 } cmd_rejected[] = {
-	{ "CMD_SYNC", { OP(CMD_SYNC), 0 }, -EOPNOTSUPP },
-	{ "CFGI_STE", { OP(CFGI_STE) | SID(SID_A), 0 }, -EOPNOTSUPP },
-	{ "CFGI_ALL", { OP(CFGI_ALL), 0 }, -EOPNOTSUPP },
-	{ "TLBI_S12_VMALL", { OP(TLBI_S12_VMALL), 0 }, -EOPNOTSUPP },
-	{ "TLBI_S2_IPA", { OP(TLBI_S2_IPA), VA }, -EOPNOTSUPP },
-	{ "TLBI_NSNH_ALL", { OP(TLBI_NSNH_ALL), 0 }, -EOPNOTSUPP },
-	{ "TLBI_EL2_ALL", { OP(TLBI_EL2_ALL), 0 }, -EOPNOTSUPP },
-	{ "opcode 0xff", { 0xff, 0 }, -EOPNOTSUPP },
+	{ "TLBI_S12_VMALL", { OP(TLBI_S12_VMALL), 0 }, -EIO },
+	{ "TLBI_S2_IPA", { OP(TLBI_S2_IPA), VA }, -EIO },
+	{ "TLBI_NSNH_ALL", { OP(TLBI_NSNH_ALL), 0 }, -EIO },
+	{ "TLBI_EL2_ALL", { OP(TLBI_EL2_ALL), 0 }, -EIO },
+	{ "TLBI_EL2_ASID", { OP(TLBI_EL2_ASID) | TASID(1), 0 }, -EIO },
+	{ "TLBI_EL2_VA", { OP(TLBI_EL2_VA), VA }, -EIO },
+	{ "TLBI_EL3_ALL", { 0x18, 0 }, -EIO },
+	{ "opcode 0", { 0, 0 }, -EIO },
+	{ "opcode 0xff", { 0xff, 0 }, -EIO },
+	{ "CMD_SYNC CS=3", { OP(CMD_SYNC) | SYNC_CS(3), 0 }, -EIO },
+	{ "CMD_SYNC bit 8", { OP(CMD_SYNC) | BIT(8), 0 }, -EIO },
+	{ "CMD_SYNC bit 28", { OP(CMD_SYNC) | BIT(28), 0 }, -EIO },
+	{ "CMD_SYNC MSIADDR[1:0]", { OP(CMD_SYNC) | SYNC_CS(1), 1 }, -EIO },
+	{ "CMD_SYNC word 1 bit 52", { OP(CMD_SYNC), BIT_ULL(52) }, -EIO },
 	{ "TLBI_NH_ALL with ASID", { OP(TLBI_NH_ALL) | TASID(1), 0 }, -EIO },
 	{ "TLBI_NH_ALL word 1", { OP(TLBI_NH_ALL), 1 }, -EIO },
 	{ "TLBI_NH_ASID bit 8", { OP(TLBI_NH_ASID) | BIT(8), 0 }, -EIO },
@@ -986,6 +996,15 @@ static const struct {
 	{ "ATC_INV bit 8", { OP(ATC_INV) | SID(SID_A) | BIT(8), VA }, -EIO },
 };
 
+/* Lay four commands out in a ring of four slots from slot 3 */
+static void ring_from_slot3(u64 ring[4][2], u64 cmds[4][2])
+{
+	unsigned int i;
+
+	for (i = 0; i != 4; i++)
+		memcpy(ring[(3 + i) % 4], cmds[i], sizeof(ring[0]));
+}
+
 static void nested_test_cmd_rejected(struct kunit *test)
 {
 	struct nested_test *t = test->priv;
@@ -1019,10 +1038,7 @@ static void nested_test_cmd_rejected(struct kunit *test)
 		expect_asid_run(test, 0, 2, 1);
 
 		/* Ring from slot 3: the head comes back naming slot 1 */
-		memcpy(ring[3], cmds[0], sizeof(ring[3]));
-		memcpy(ring[0], cmds[1], sizeof(ring[0]));
-		memcpy(ring[1], cmds[2], sizeof(ring[1]));
-		memcpy(ring[2], cmds[3], sizeof(ring[2]));
+		ring_from_slot3(ring, cmds);
 		reset_queue(t);
 		head = 4 | 3;
 		KUNIT_EXPECT_EQ_MSG(test, cmd_rejected[i].err,
@@ -1050,15 +1066,188 @@ static void nested_test_bad_cmd_after_batch(struct kunit *test)
 	u32 done, head;
 
 	/* A full batch goes out, then the 7 before the bad one */
-	cmds[BATCH + 7][0] = OP(CMD_SYNC);
-	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, invalidate(test, cmds, 100, false,
-						      &head, 0, &done));
+	cmds[BATCH + 7][0] = OP(TLBI_S12_VMALL);
+	KUNIT_EXPECT_EQ(test, -EIO, invalidate(test, cmds, 100, false, &head, 0,
+					       &done));
 	KUNIT_EXPECT_EQ(test, done, BATCH + 7);
 	KUNIT_EXPECT_EQ(test, t->nr_calls, 2);
 	expect_call(test, 0, BATCH);
 	expect_call(test, 1, 7);
 	KUNIT_EXPECT_EQ(test, t->nr_queued, BATCH + 7);
 	expect_asid_run(test, 0, BATCH + 7, 1);
+}
+
+/* Commands on state the VMM keeps; their fields are the VMM's to check */
+static const struct {
+	const char *what;
+	u64 cmd[2];
+} cmd_handed_back[] = {
+	{ "PREFETCH_CONFIG", { OP(PREFETCH_CFG) | SID(SID_A), 0 } },
+	{ "PREFETCH_ADDR", { 0x2 | SID(SID_A), VA } },
+	{ "CFGI_STE", { OP(CFGI_STE) | SID(SID_A), CMDQ_CFGI_1_LEAF } },
+	{ "CFGI_STE of no master", { OP(CFGI_STE) | SID(SID_NONE), 0 } },
+	{ "CFGI_STE_RANGE", { OP(CFGI_ALL) | SID(SID_A), 4 } },
+	{ "CFGI_ALL", { OP(CFGI_ALL), 31 } },
+	{ "PRI_RESP", { OP(PRI_RESP) | SID(SID_A), 0 } },
+	{ "RESUME", { OP(RESUME) | SID(SID_A), 0x1234 } },
+	{ "STALL_TERM", { 0x45 | SID(SID_A), 0 } },
+};
+
+static void nested_test_cmd_handed_back(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u64 cmds[4][2] = { { GOOD0 }, { GOOD1 }, { 0 }, { GOOD3 } };
+	u64 ring[4][2];
+	u32 done, head;
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(cmd_handed_back); i++) {
+		const char *what = cmd_handed_back[i].what;
+
+		/* Linear: the two before it are issued, then the stop */
+		memcpy(cmds[2], cmd_handed_back[i].cmd, sizeof(cmds[2]));
+		reset_queue(t);
+		KUNIT_EXPECT_EQ_MSG(test, 0,
+				    invalidate(test, cmds, 4, false, &head, 0,
+					       &done), "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, done, 2, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->stopped,
+				    IOMMU_USER_ARRAY_STOP_HANDBACK, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_calls, 1, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_queued, 2, "%s", what);
+		expect_asid_run(test, 0, 2, 1);
+
+		/* Ring from slot 3: the head comes back naming slot 1 */
+		ring_from_slot3(ring, cmds);
+		reset_queue(t);
+		head = 4 | 3;
+		KUNIT_EXPECT_EQ_MSG(test, 0,
+				    invalidate(test, ring, 4, true, &head, 3,
+					       &done), "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, head, 1, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->stopped,
+				    IOMMU_USER_ARRAY_STOP_HANDBACK, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_queued, 2, "%s", what);
+
+		/* The VMM resumes after it: the last command goes out */
+		reset_queue(t);
+		head = 2;
+		KUNIT_EXPECT_EQ_MSG(test, 0,
+				    invalidate(test, ring, 4, true, &head, 3,
+					       &done), "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, head, 3, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->stopped, 0, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_queued, 1, "%s", what);
+		expect_queued(test, 0, GOOD3 | TVMID(VMID), 0, what);
+
+		/* First in line: nothing handled, nothing issued */
+		reset_queue(t);
+		KUNIT_EXPECT_EQ_MSG(test, 0,
+				    invalidate(test, &cmds[2], 2, false, &head,
+					       0, &done), "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, done, 0, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->stopped,
+				    IOMMU_USER_ARRAY_STOP_HANDBACK, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_calls, 0, "%s", what);
+	}
+}
+
+#define MSIADDR		0x8000a040ULL
+#define SYNC_NONE	(OP(CMD_SYNC) | SYNC_CS(CMDQ_SYNC_0_CS_NONE))
+#define SYNC_SEV	(OP(CMD_SYNC) | SYNC_CS(CMDQ_SYNC_0_CS_SEV))
+#define SYNC_IRQ	(OP(CMD_SYNC) | SYNC_CS(CMDQ_SYNC_0_CS_IRQ) |	\
+			 FIELD_PREP_CONST(CMDQ_SYNC_0_MSH, ARM_SMMU_SH_ISH) | \
+			 FIELD_PREP_CONST(CMDQ_SYNC_0_MSIATTR,		\
+					  ARM_SMMU_MEMATTR_OIWB) |	\
+			 FIELD_PREP_CONST(CMDQ_SYNC_0_MSIDATA, 0xabcd))
+
+static void nested_test_cmd_sync(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u64 quiet[5][2] = { { GOOD0 }, { SYNC_NONE }, { GOOD1 }, { SYNC_SEV },
+			    { SYNC_NONE } };
+	u64 irq[3][2] = { { GOOD0 }, { SYNC_IRQ, MSIADDR }, { GOOD1 } };
+	u64 (*cmds)[2] = asid_cmds(test, 128);
+	u32 done, head;
+	unsigned int i, n;
+
+	/* SIG_NONE and SIG_SEV: consumed, the host's CMD_SYNC serves them */
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, quiet, 5, false, &head, 0,
+					    &done));
+	KUNIT_EXPECT_EQ(test, done, 5);
+	KUNIT_EXPECT_EQ(test, t->stopped, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 1);
+	expect_call(test, 0, 2);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, 2);
+	expect_asid_run(test, 0, 2, 1);
+
+	/* SIG_IRQ: the commands before it complete, then the stop after it */
+	reset_queue(t);
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, irq, 3, false, &head, 0,
+					    &done));
+	KUNIT_EXPECT_EQ(test, done, 2);
+	KUNIT_EXPECT_EQ(test, t->stopped, IOMMU_USER_ARRAY_STOP_NOTIFY);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 1);
+	expect_call(test, 0, 1);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, 1);
+
+	/* A CMD_SYNC alone: the commands before it completed in earlier calls */
+	reset_queue(t);
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, &irq[1], 1, false, &head, 0,
+					    &done));
+	KUNIT_EXPECT_EQ(test, done, 1);
+	KUNIT_EXPECT_EQ(test, t->stopped, IOMMU_USER_ARRAY_STOP_NOTIFY);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 0);
+	reset_queue(t);
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, &quiet[1], 1, false, &head,
+					    0, &done));
+	KUNIT_EXPECT_EQ(test, done, 1);
+	KUNIT_EXPECT_EQ(test, t->stopped, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 0);
+
+	/* A bad command after a CMD_SYNC: the CMD_SYNC still counts */
+	reset_queue(t);
+	quiet[2][0] = OP(TLBI_NSNH_ALL);
+	KUNIT_EXPECT_EQ(test, -EIO, invalidate(test, quiet, 5, false, &head, 0,
+					       &done));
+	KUNIT_EXPECT_EQ(test, done, 2);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, 1);
+
+	/* A SIG_IRQ CMD_SYNC first in the second batch: the stop after it */
+	reset_queue(t);
+	cmds[BATCH][0] = SYNC_IRQ;
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, cmds, 100, false, &head, 0,
+					    &done));
+	KUNIT_EXPECT_EQ(test, done, BATCH + 1);
+	KUNIT_EXPECT_EQ(test, t->stopped, IOMMU_USER_ARRAY_STOP_NOTIFY);
+	KUNIT_EXPECT_EQ(test, t->nr_calls, 1);
+	expect_call(test, 0, BATCH);
+
+	/*
+	 * A ring of 128 slots from slot 100, 120 commands with a SIG_NONE
+	 * CMD_SYNC every 16th, as Linux guests batch: one call handles all,
+	 * and the host queue gets every other command in order.
+	 */
+	cmds = asid_cmds(test, 128);
+	for (i = 15; i < 128; i += 16)
+		cmds[(100 + i) % 128][0] = SYNC_NONE;
+	reset_queue(t);
+	head = 100;
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, cmds, 128, true, &head,
+					    128 | 92, &done));
+	KUNIT_EXPECT_EQ(test, done, 120);
+	KUNIT_EXPECT_EQ(test, head, 128 | 92);
+	KUNIT_EXPECT_EQ(test, t->stopped, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, 120 - 120 / 16);
+	for (i = 0, n = 0; i != 120; i++) {
+		u64 c0 = cmds[(100 + i) % 128][0];
+
+		if (c0 == SYNC_NONE)
+			continue;
+		expect_queued(test, n++, c0 | TVMID(VMID), 0, "ring with syncs");
+	}
+	for (i = 0; i != t->nr_calls && i != MAX_CALLS; i++)
+		KUNIT_EXPECT_TRUE(test, t->calls[i].sync);
 }
 
 static void nested_test_issue_fails(struct kunit *test)
@@ -1082,11 +1271,20 @@ static void nested_test_issue_fails(struct kunit *test)
 	 */
 	reset_queue(t);
 	t->fail_call = 1;
-	cmds[5][0] = OP(CMD_SYNC);
-	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, invalidate(test, cmds, 100, false,
-						      &head, 0, &done));
+	cmds[5][0] = OP(TLBI_S2_IPA);
+	KUNIT_EXPECT_EQ(test, -EIO, invalidate(test, cmds, 100, false, &head, 0,
+					       &done));
 	KUNIT_EXPECT_EQ(test, done, 0);
 	KUNIT_EXPECT_EQ(test, t->nr_calls, 1);
+
+	/* Nor does a guest CMD_SYNC after commands that did not complete */
+	reset_queue(t);
+	t->fail_call = 1;
+	cmds[5][0] = OP(CMD_SYNC) | SYNC_CS(CMDQ_SYNC_0_CS_IRQ);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, invalidate(test, cmds, 100, false,
+						     &head, 0, &done));
+	KUNIT_EXPECT_EQ(test, done, 0);
+	KUNIT_EXPECT_EQ(test, t->stopped, 0);
 }
 
 /* Take the nested master off the parent, as a detach does */
@@ -1400,6 +1598,8 @@ static struct kunit_case nested_test_cases[] = {
 	KUNIT_CASE(nested_test_ring_wrap),
 	KUNIT_CASE(nested_test_cmd_rejected),
 	KUNIT_CASE(nested_test_bad_cmd_after_batch),
+	KUNIT_CASE(nested_test_cmd_handed_back),
+	KUNIT_CASE(nested_test_cmd_sync),
 	KUNIT_CASE(nested_test_issue_fails),
 	KUNIT_CASE(nested_test_detach_during_fetch),
 	KUNIT_CASE(nested_test_s2_unmap),

@@ -531,6 +531,142 @@ TEST_F(invalidate, ring_resume_after_skip)
 	ASSERT_EQ(0, inv_ro(self->fd, &cmd));
 }
 
+/*
+ * The three ways a call ends: every request handled; a stop for user space,
+ * before a request it must carry out or after one whose completion it must
+ * signal; an errno at the failing request.
+ */
+TEST_F(invalidate, early_stops)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = self->nested_id,
+		.data_uptr = (uintptr_t)self->reqs,
+		.data_type = SELFTEST,
+		.entry_len = sizeof(struct inv_req),
+		.entry_num = 16,
+		.flags = RING,
+		.head = 14,
+		.tail = 16 | 3,
+		.out_flags = 0x5a5a,
+	};
+	struct inv_req *r = self->reqs;
+	__u32 ids[16] = { [14] = 0, [15] = 1, [0] = 2, [1] = 2, [2] = 3 };
+
+	/* Slots 14, 15, then a hand-back at 0, a notify at 1, then 2 */
+	fill(self->reqs, ids, 16);
+	r[0].flags = IOMMU_TEST_INVALIDATE_FLAG_HANDBACK;
+	r[1].flags = IOMMU_TEST_INVALIDATE_FLAG_NOTIFY;
+
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_INVALIDATE, &cmd));
+	ASSERT_EQ(16 | 0, cmd.head);
+	ASSERT_EQ(IOMMU_HWPT_INVALIDATE_OUT_HANDBACK, cmd.out_flags);
+	check_iotlbs(0x3);
+	/* Reissued as it came back: handed back again, nothing handled */
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_INVALIDATE, &cmd));
+	ASSERT_EQ(16 | 0, cmd.head);
+	ASSERT_EQ(IOMMU_HWPT_INVALIDATE_OUT_HANDBACK, cmd.out_flags);
+	check_iotlbs(0x3);
+
+	/* User space carries it out and resumes after it */
+	cmd.head++;
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_INVALIDATE, &cmd));
+	ASSERT_EQ(16 | 2, cmd.head);
+	ASSERT_EQ(IOMMU_HWPT_INVALIDATE_OUT_NOTIFY, cmd.out_flags);
+	check_iotlbs(0x7);
+
+	/* ... signals the one before head and resumes at head */
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_INVALIDATE, &cmd));
+	ASSERT_EQ(16 | 3, cmd.head);
+	ASSERT_EQ(0, cmd.out_flags);
+	check_iotlbs(0xf);
+	ASSERT_EQ(16, cmd.entry_num);
+	ASSERT_EQ(16 | 3, cmd.tail);
+
+	/* Linear: entry_num counts up to the request handed back */
+	reseed();
+	cmd = (struct iommu_hwpt_invalidate){
+		.size = sizeof(cmd),
+		.hwpt_id = self->nested_id,
+		.data_uptr = (uintptr_t)self->reqs,
+		.data_type = SELFTEST,
+		.entry_len = sizeof(struct inv_req),
+		.entry_num = 3,
+		.out_flags = 0x5a5a,
+	};
+	fill(self->reqs, (const __u32[]){ 1, 2, 3 }, 3);
+	r[1].flags = IOMMU_TEST_INVALIDATE_FLAG_HANDBACK;
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_INVALIDATE, &cmd));
+	ASSERT_EQ(1, cmd.entry_num);
+	ASSERT_EQ(IOMMU_HWPT_INVALIDATE_OUT_HANDBACK, cmd.out_flags);
+	check_iotlbs(0x2);
+
+	/* A notify on the last request: all handled, and still the notice */
+	r[1].flags = 0;
+	r[2].flags = IOMMU_TEST_INVALIDATE_FLAG_NOTIFY;
+	cmd.entry_num = 3;
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_INVALIDATE, &cmd));
+	ASSERT_EQ(3, cmd.entry_num);
+	ASSERT_EQ(IOMMU_HWPT_INVALIDATE_OUT_NOTIFY, cmd.out_flags);
+	check_iotlbs(0xe);
+
+	/* An error after a handled request writes out_flags 0 */
+	r[2].flags = 0;
+	r[1].iotlb_id = IOTLB_BAD;
+	cmd.entry_num = 3;
+	cmd.out_flags = 0x5a5a;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, IOMMU_HWPT_INVALIDATE, &cmd));
+	ASSERT_EQ(1, cmd.entry_num);
+	ASSERT_EQ(0, cmd.out_flags);
+
+	/* __reserved2 must be 0 */
+	cmd.entry_num = 3;
+	cmd.__reserved2 = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_HWPT_INVALIDATE, &cmd));
+	ASSERT_EQ(0, cmd.entry_num);
+}
+
+/* A binary whose struct ends at tail sees a stop as head short of tail */
+TEST_F(invalidate, early_stop_old_struct)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = offsetofend(struct iommu_hwpt_invalidate, tail),
+		.hwpt_id = self->nested_id,
+		.data_uptr = (uintptr_t)self->reqs,
+		.data_type = SELFTEST,
+		.entry_len = sizeof(struct inv_req),
+		.entry_num = 4,
+		.flags = RING,
+		.head = 0,
+		.tail = 3,
+		.out_flags = 0x5a5a,
+	};
+	struct inv_req *r = self->reqs;
+
+	fill(self->reqs, (const __u32[]){ 1, 2, 3, 4 }, 4);
+	r[2].flags = IOMMU_TEST_INVALIDATE_FLAG_HANDBACK;
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_INVALIDATE, &cmd));
+	ASSERT_EQ(2, cmd.head);
+	/* Past its size: not written */
+	ASSERT_EQ(0x5a5a, cmd.out_flags);
+	check_iotlbs(0x6);
+}
+
+/* The probe for out_flags: a kernel with it ignores the input */
+TEST_F(invalidate, probe_out_flags)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = self->nested_id,
+		.data_type = SELFTEST,
+		.entry_num = 1,
+		.flags = RING,
+		.out_flags = 1,
+	};
+
+	ASSERT_EQ(0, inv_ro(self->fd, &cmd));
+}
+
 TEST_F(invalidate, ring_geometry)
 {
 	static const struct {
@@ -806,7 +942,9 @@ static int model_request(struct replay *r, __u32 pos, int *mask)
 		if (e[i])
 			return -E2BIG;
 	memcpy(&req, e, sizeof(req));
-	if (req.flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL)
+	if (req.flags & ~(IOMMU_TEST_INVALIDATE_FLAG_ALL |
+			  IOMMU_TEST_INVALIDATE_FLAG_HANDBACK |
+			  IOMMU_TEST_INVALIDATE_FLAG_NOTIFY))
 		return -EOPNOTSUPP;
 	if (req.iotlb_id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX)
 		return -EINVAL;
@@ -836,7 +974,7 @@ static void replay_produce(struct replay *r, __u32 k)
 			((struct inv_req *)e)->iotlb_id = IOTLB_BAD + rnd(r, 9);
 			break;
 		case 1:	/* flags the mock does not know */
-			((struct inv_req *)e)->flags |= 2U << rnd(r, 31);
+			((struct inv_req *)e)->flags |= 8U << rnd(r, 29);
 			break;
 		default: /* a non-zero trailing byte, if there are any */
 			if (r->len > sizeof(struct inv_req))

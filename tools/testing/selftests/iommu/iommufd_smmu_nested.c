@@ -18,6 +18,7 @@
  */
 #include <dirent.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <linux/vfio.h>
 
@@ -25,16 +26,23 @@
 
 /* Command opcodes and fields, from the SMMUv3 architecture's command layouts */
 #define OP_PREFETCH_CONFIG	0x01ULL
+#define OP_PREFETCH_ADDR	0x02ULL
 #define OP_CFGI_STE		0x03ULL
+#define OP_CFGI_STE_RANGE	0x04ULL
 #define OP_CFGI_CD		0x05ULL
 #define OP_CFGI_CD_ALL		0x06ULL
 #define OP_TLBI_NH_ALL		0x10ULL
 #define OP_TLBI_NH_ASID		0x11ULL
 #define OP_TLBI_NH_VA		0x12ULL
 #define OP_TLBI_NH_VAA		0x13ULL
+#define OP_TLBI_EL2_ALL		0x20ULL
 #define OP_TLBI_S12_VMALL	0x28ULL
+#define OP_TLBI_S2_IPA		0x2aULL
 #define OP_TLBI_NSNH_ALL	0x30ULL
 #define OP_ATC_INV		0x40ULL
+#define OP_PRI_RESP		0x41ULL
+#define OP_RESUME		0x44ULL
+#define OP_STALL_TERM		0x45ULL
 #define OP_CMD_SYNC		0x46ULL
 
 #define TLBI_NUM(n)		((__u64)(n) << 12)	/* word 0 [16:12] */
@@ -47,6 +55,13 @@
 #define CFGI_SSID(s)		((__u64)(s) << 12)	/* word 0 [31:12] */
 #define CFGI_SID(s)		((__u64)(s) << 32)	/* word 0 [63:32] */
 #define CFGI_LEAF		1ULL			/* word 1 [0] */
+#define SYNC_CS(c)		((__u64)(c) << 12)	/* word 0 [13:12] */
+#define SYNC_CS_NONE		0
+#define SYNC_CS_IRQ		1
+#define SYNC_CS_SEV		2
+#define SYNC_MSH_ISH		(3ULL << 22)		/* word 0 [23:22] */
+#define SYNC_MSIATTR_OIWB	(0xfULL << 24)		/* word 0 [27:24] */
+#define SYNC_MSIDATA(d)		((__u64)(d) << 32)	/* word 0 [63:32] */
 
 /* STE word 0: V [0], Config [3:1], S1Fmt [5:4], S1ContextPtr [51:6] */
 #define STE_V			1ULL
@@ -230,8 +245,29 @@ static int inv_linear(int fd, __u32 hwpt_id, struct cmd *cmds, __u32 *num)
 					 sizeof(*cmds), num);
 }
 
-static int inv_ring(int fd, __u32 hwpt_id, struct cmd *ring, __u32 slots,
-		    __u32 *head, __u32 tail)
+/* A linear array, with the reason of an early stop in *out */
+static int inv_linear_out(int fd, __u32 hwpt_id, struct cmd *cmds,
+			  __u32 *num, __u32 *out)
+{
+	struct iommu_hwpt_invalidate inv = {
+		.size = sizeof(inv),
+		.hwpt_id = hwpt_id,
+		.data_uptr = (uintptr_t)cmds,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_ARM_SMMUV3,
+		.entry_len = sizeof(*cmds),
+		.entry_num = *num,
+		/* Input ignored: the kernel writes it with entry_num */
+		.out_flags = 0xdead,
+	};
+	int ret = ioctl(fd, IOMMU_HWPT_INVALIDATE, &inv);
+
+	*num = inv.entry_num;
+	*out = inv.out_flags;
+	return ret;
+}
+
+static int inv_ring_out(int fd, __u32 hwpt_id, struct cmd *ring, __u32 slots,
+			__u32 *head, __u32 tail, __u32 *out)
 {
 	struct iommu_hwpt_invalidate inv = {
 		.size = sizeof(inv),
@@ -243,14 +279,29 @@ static int inv_ring(int fd, __u32 hwpt_id, struct cmd *ring, __u32 slots,
 		.flags = IOMMU_HWPT_INVALIDATE_FLAG_RING,
 		.head = *head,
 		.tail = tail,
+		.out_flags = 0xdead,
 	};
 	int ret = ioctl(fd, IOMMU_HWPT_INVALIDATE, &inv);
 
-	/* Only head is written back in ring mode */
-	if (inv.entry_num != slots || inv.tail != tail)
+	/* Only head and out_flags are written back in ring mode */
+	if (inv.entry_num != slots || inv.tail != tail || inv.__reserved2)
 		return -1000;
+	/* Both are written together, or neither */
+	if (inv.out_flags == 0xdead && inv.head != *head)
+		return -1001;
 	*head = inv.head;
+	if (out)
+		*out = inv.out_flags == 0xdead ? 0 : inv.out_flags;
 	return ret;
+}
+
+static int inv_ring(int fd, __u32 hwpt_id, struct cmd *ring, __u32 slots,
+		    __u32 *head, __u32 tail)
+{
+	__u32 out;
+	int ret = inv_ring_out(fd, hwpt_id, ring, slots, head, tail, &out);
+
+	return !ret && out ? -1002 : ret;
 }
 
 static void marker(int fd, __u32 hwpt_id, unsigned int asid)
@@ -466,28 +517,272 @@ TEST_F(smmu_nested, ring_reject_and_resume)
 	trace_end(self, n);
 }
 
-/* Commands the kernel does not take stop the call where they are */
-TEST_F(smmu_nested, unsupported_opcodes)
+/* Illegal commands: -EIO, head at them, nothing after them executed */
+TEST_F(smmu_nested, illegal_opcodes)
 {
-	static const __u64 ops[] = { OP_CMD_SYNC, OP_CFGI_STE,
-				     OP_PREFETCH_CONFIG, OP_TLBI_S12_VMALL,
-				     OP_TLBI_NSNH_ALL, 0xff };
+	static const __u64 ops[] = { OP_TLBI_S12_VMALL, OP_TLBI_S2_IPA,
+				     OP_TLBI_NSNH_ALL, OP_TLBI_EL2_ALL, 0x00,
+				     0xff, OP_CMD_SYNC | SYNC_CS(3) };
 
 	for (unsigned int i = 0; i != ARRAY_SIZE(ops); i++) {
 		struct cmd c[3] = { va(0x400 + i, 0), { { ops[i], 0 } },
 				    va(0x400 + i, 1) };
-		__u32 num = 3;
+		__u32 num = 3, out;
 		unsigned int n;
 
-		if (ops[i] == OP_CFGI_STE)
-			c[1].w[0] |= CFGI_SID(self->sid);
-		n = trace_begin(self, "an opcode not taken");
-		EXPECT_ERRNO(EOPNOTSUPP,
-			     inv_linear(self->fd, self->nested_id, c, &num));
+		n = trace_begin(self, "an illegal opcode");
+		EXPECT_ERRNO(EIO, inv_linear_out(self->fd, self->nested_id, c,
+						 &num, &out));
 		EXPECT_EQ(1, num);
+		EXPECT_EQ(0, out);
 		trace_expect(n, c, 1);
 		trace_end(self, n);
 	}
+}
+
+/*
+ * Commands on state the VMM keeps: the call stops before them, successfully,
+ * and says so; the VMM carries them out and resumes after them.
+ */
+TEST_F(smmu_nested, handed_back)
+{
+	const __u64 ops[][2] = {
+		{ OP_CFGI_STE | CFGI_SID(self->sid), CFGI_LEAF },
+		{ OP_CFGI_STE_RANGE, 31 },		/* CFGI_ALL */
+		{ OP_PREFETCH_CONFIG | CFGI_SID(self->sid), 0 },
+		{ OP_PREFETCH_ADDR | CFGI_SID(self->sid), 0x1000 },
+		{ OP_PRI_RESP | CFGI_SID(self->sid), 0 },
+		{ OP_RESUME | CFGI_SID(self->sid), 0 },
+		{ OP_STALL_TERM | CFGI_SID(self->sid), 0 },
+	};
+
+	for (unsigned int i = 0; i != ARRAY_SIZE(ops); i++) {
+		struct cmd c[3] = { va(0x480 + i, 0), { { ops[i][0], ops[i][1] } },
+				    va(0x480 + i, 1) };
+		struct cmd ring[4] = { c[2], { { 0 } }, c[0], c[1] };
+		__u32 num = 3, out, head = 2;
+		unsigned int n;
+
+		n = trace_begin(self, "a command handed back, then resumed");
+		ASSERT_EQ(0, inv_linear_out(self->fd, self->nested_id, c, &num,
+					    &out));
+		EXPECT_EQ(1, num);
+		EXPECT_EQ(IOMMU_HWPT_INVALIDATE_OUT_HANDBACK, out);
+		num = 1;
+		ASSERT_EQ(0, inv_linear_out(self->fd, self->nested_id, &c[2],
+					    &num, &out));
+		EXPECT_EQ(1, num);
+		EXPECT_EQ(0, out);
+		/* The same in a ring from slot 2 over the end */
+		ASSERT_EQ(0, inv_ring_out(self->fd, self->nested_id, ring, 4,
+					  &head, 4 | 1, &out));
+		EXPECT_EQ(3, head);
+		EXPECT_EQ(IOMMU_HWPT_INVALIDATE_OUT_HANDBACK, out);
+		/* Handed back again while first in line: nothing handled */
+		ASSERT_EQ(0, inv_ring_out(self->fd, self->nested_id, ring, 4,
+					  &head, 4 | 1, &out));
+		EXPECT_EQ(3, head);
+		EXPECT_EQ(IOMMU_HWPT_INVALIDATE_OUT_HANDBACK, out);
+		head = 4 | 0;
+		ASSERT_EQ(0, inv_ring_out(self->fd, self->nested_id, ring, 4,
+					  &head, 4 | 1, &out));
+		EXPECT_EQ(4 | 1, head);
+		EXPECT_EQ(0, out);
+		trace_expect(n, &c[0], 1);
+		trace_expect(n, &c[2], 1);
+		trace_expect(n, &c[0], 1);
+		trace_expect(n, &c[2], 1);
+		trace_end(self, n);
+	}
+}
+
+static struct cmd sync_cmd(unsigned int cs, __u32 data, __u64 addr)
+{
+	return (struct cmd){ { OP_CMD_SYNC | SYNC_CS(cs) |
+			       (cs == SYNC_CS_IRQ ?
+				SYNC_MSH_ISH | SYNC_MSIATTR_OIWB : 0) |
+			       SYNC_MSIDATA(data), addr } };
+}
+
+/*
+ * A guest's CMD_SYNC is consumed; with CS=SIG_IRQ the call stops right after
+ * it for the VMM to write MSIDATA to MSIADDR.
+ */
+TEST_F(smmu_nested, cmd_sync)
+{
+	struct cmd quiet[5] = { va(0x500, 0), sync_cmd(SYNC_CS_NONE, 0, 0),
+				va(0x500, 1), sync_cmd(SYNC_CS_SEV, 0, 0),
+				va(0x500, 2) };
+	struct cmd irq[4] = { va(0x501, 0),
+			      sync_cmd(SYNC_CS_IRQ, 0x1234, 0x8000a040),
+			      va(0x501, 1) };
+	struct cmd done[3] = { quiet[0], quiet[2], quiet[4] };
+	__u32 num = 5, out, head;
+	unsigned int n;
+
+	n = trace_begin(self, "CMD_SYNC with SIG_NONE and SIG_SEV consumed");
+	ASSERT_EQ(0, inv_linear_out(self->fd, self->nested_id, quiet, &num,
+				    &out));
+	EXPECT_EQ(5, num);
+	EXPECT_EQ(0, out);
+	trace_expect(n, done, 3);
+	trace_end(self, n);
+
+	n = trace_begin(self, "CMD_SYNC with SIG_IRQ: a stop after it");
+	num = 3;
+	ASSERT_EQ(0, inv_linear_out(self->fd, self->nested_id, irq, &num,
+				    &out));
+	EXPECT_EQ(2, num);
+	EXPECT_EQ(IOMMU_HWPT_INVALIDATE_OUT_NOTIFY, out);
+	/* Last in a ring: every command handled, and still the notice */
+	head = 0;
+	ASSERT_EQ(0, inv_ring_out(self->fd, self->nested_id, irq, 4, &head, 2,
+				  &out));
+	EXPECT_EQ(2, head);
+	EXPECT_EQ(IOMMU_HWPT_INVALIDATE_OUT_NOTIFY, out);
+	trace_expect(n, irq, 1);
+	trace_expect(n, irq, 1);
+	trace_end(self, n);
+}
+
+/* What a guest's command does, from the uAPI's four classes */
+enum guest_class { G_ISSUED, G_SYNC, G_SYNC_IRQ, G_VMM, G_ILLEGAL };
+
+static enum guest_class guest_class(const struct cmd *c)
+{
+	switch (c->w[0] & 0xff) {
+	case OP_TLBI_NH_ALL: case OP_TLBI_NH_ASID: case OP_TLBI_NH_VA:
+	case OP_TLBI_NH_VAA: case OP_CFGI_CD: case OP_CFGI_CD_ALL:
+		return G_ISSUED;
+	case OP_CMD_SYNC:
+		if (((c->w[0] >> 12) & 3) == SYNC_CS_IRQ)
+			return G_SYNC_IRQ;
+		return ((c->w[0] >> 12) & 3) == 3 ? G_ILLEGAL : G_SYNC;
+	case OP_PREFETCH_CONFIG: case OP_PREFETCH_ADDR: case OP_CFGI_STE:
+	case OP_CFGI_STE_RANGE: case OP_PRI_RESP: case OP_RESUME:
+	case OP_STALL_TERM:
+		return G_VMM;
+	default:
+		return G_ILLEGAL;
+	}
+}
+
+/* A doorbell's command j of kind k, as bells[] in guest_queue spells it */
+static struct cmd guest_cmd(struct _test_data_smmu_nested *self, char k,
+			    unsigned int d, unsigned int j)
+{
+	switch (k) {
+	case 'V':
+		return va(0x600 + d, j);
+	case 'A':
+		return (struct cmd){ { OP_TLBI_NH_ASID |
+				       TLBI_ASID(0x600 + d + j), 0 } };
+	case 'C':
+		return (struct cmd){ { OP_CFGI_CD | CFGI_SID(self->sid),
+				       CFGI_LEAF } };
+	case 's':
+		return sync_cmd(SYNC_CS_NONE, 0, 0);
+	case 'e':
+		return sync_cmd(SYNC_CS_SEV, 0, 0);
+	case 'i':
+		return sync_cmd(SYNC_CS_IRQ, d, 0x8000a000);
+	case 'S':
+		return (struct cmd){ { OP_CFGI_STE | CFGI_SID(self->sid),
+				       CFGI_LEAF } };
+	default:
+		return (struct cmd){ { OP_TLBI_S12_VMALL, 0 } };
+	}
+}
+
+/*
+ * A guest's command queue forwarded as it is, once per doorbell, with the
+ * guest's CONS and PROD: the VMM resumes from every stop as the uAPI says,
+ * and the guest, told CERROR_ILL, replaces the bad command with a CMD_SYNC
+ * as Linux does. Per doorbell there is one call plus one per stop before
+ * its end; the SMMU executes exactly the issued commands, in order.
+ */
+TEST_F(smmu_nested, guest_queue)
+{
+	struct cmd q[16], want[128];
+	unsigned int nwant = 0, n, d, j;
+	__u32 cons = 0, prod = 0;
+	/*
+	 * Each doorbell's commands: V = TLBI_NH_VA, C = CFGI_CD, A =
+	 * TLBI_NH_ASID, s/e/i = CMD_SYNC SIG_NONE/SEV/IRQ, S = CFGI_STE, X =
+	 * TLBI_S12_VMALL (illegal)
+	 */
+	static const char *const bells[] = {
+		"VVVVVi", "CAs", "VVVVVVVVVVVVVVVe", "VSCi", "VXVs",
+		"AAAAAAAAAAAAAAAi", "sssS", "VVVVVVVVVVVVVVVV", "i",
+	};
+
+	n = trace_begin(self, "a guest queue, once per doorbell");
+	for (d = 0; d != ARRAY_SIZE(bells); d++) {
+		unsigned int len = strlen(bells[d]), calls = 0, want_calls = 1;
+		unsigned int stops = 0, msi = 0, vmm = 0, ill = 0;
+
+		for (j = 0; j != len; j++) {
+			struct cmd *c = &q[(prod + j) & 15];
+
+			*c = guest_cmd(self, bells[d][j], d, j);
+			/* The reference: a stop before the end costs a call */
+			switch (guest_class(c)) {
+			case G_ISSUED:
+				want[nwant++] = *c;
+				break;
+			case G_SYNC_IRQ:
+			case G_VMM:
+				if (j != len - 1)
+					want_calls++;
+				break;
+			case G_ILLEGAL:
+				/* Once more for the CMD_SYNC that replaces it */
+				want_calls++;
+				break;
+			default:
+				break;
+			}
+		}
+		prod = (prod + len) & 31;
+
+		/* The VMM's doorbell handler */
+		while (cons != prod) {
+			__u32 out, head = cons;
+			int ret = inv_ring_out(self->fd, self->nested_id, q, 16,
+					       &head, prod, &out);
+
+			calls++;
+			ASSERT_LE(calls, len + 1);
+			if (ret) {
+				/* CERROR_ILL at head; the guest skips it */
+				ASSERT_EQ(EIO, errno);
+				ASSERT_EQ(G_ILLEGAL, guest_class(&q[head & 15]));
+				q[head & 15] = sync_cmd(SYNC_CS_NONE, 0, 0);
+				ill++;
+			} else if (out == IOMMU_HWPT_INVALIDATE_OUT_HANDBACK) {
+				ASSERT_EQ(G_VMM, guest_class(&q[head & 15]));
+				head = (head + 1) & 31;
+				vmm++;
+			} else if (out == IOMMU_HWPT_INVALIDATE_OUT_NOTIFY) {
+				ASSERT_EQ(G_SYNC_IRQ,
+					  guest_class(&q[(head - 1) & 15]));
+				msi++;
+			} else {
+				ASSERT_EQ(0, out);
+				ASSERT_EQ(prod, head);
+			}
+			stops += ret || out;
+			cons = head;
+		}
+		EXPECT_EQ(want_calls, calls);
+		EXPECT_EQ((unsigned int)!!strchr(bells[d], 'X'), ill);
+		EXPECT_EQ((unsigned int)!!strchr(bells[d], 'S'), vmm);
+		EXPECT_EQ((unsigned int)!!strchr(bells[d], 'i'), msi);
+		printf("# doorbell %u: %u commands, %u calls, %u stops\n", d,
+		       len, calls, stops);
+	}
+	trace_expect(n, want, nwant);
+	trace_end(self, n);
 }
 
 /* A reserved bit per opcode, and StreamIDs that are not the device's */
@@ -561,7 +856,7 @@ static void *race_invalidate(void *arg)
 		int ret = inv_linear(r->fd, r->hwpt_id, c, &num);
 
 		if (!ret && num == 2)
-			r->ok++;
+			__atomic_add_fetch(&r->ok, 1, __ATOMIC_RELAXED);
 		else if (ret && errno == EINVAL && num == 1)
 			r->einval++;
 		else
@@ -583,6 +878,9 @@ TEST_F(smmu_nested, detach_race)
 	pthread_t t;
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, race_invalidate, &r));
+	/* On one vCPU the thread may not run before the loop is over */
+	while (!__atomic_load_n(&r.ok, __ATOMIC_RELAXED))
+		sched_yield();
 	for (int i = 0; i != 200; i++) {
 		EXPECT_EQ(0, vfio_attach(self->vfio_fd, self->s2_id));
 		EXPECT_EQ(0, vfio_attach(self->vfio_fd, self->nested_id));
