@@ -112,6 +112,55 @@ static void user_array_test_ring_wrap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, head, 8 | 2);
 }
 
+/*
+ * A stop for user space: a hand-back leaves the entry at the reported head,
+ * a notification follows the entry at head - 1; without one there is none.
+ */
+static void user_array_test_stop(struct kunit *test)
+{
+	struct user_array_test *priv = test->priv;
+	struct iommu_user_data_array array;
+	struct entry kdst[8];
+	u32 head;
+
+	put_entries(test, priv->umem, sizeof(struct entry), 8);
+	KUNIT_ASSERT_EQ(test, 0,
+			iommu_user_array_init(&array, TYPE, priv->umem,
+					      sizeof(struct entry), 8, 6, 8 | 4,
+					      IOMMU_USER_ARRAY_RING));
+	KUNIT_ASSERT_EQ(test, 6, iommu_user_array_fetch(&array, TYPE, kdst,
+							ARRAY_SIZE(kdst), b));
+	KUNIT_EXPECT_EQ(test, iommu_user_array_stopped(&array), 0);
+
+	/* Slots 6, 7 and 0 handled, slot 1 handed back */
+	iommu_user_array_ack(&array, 3);
+	iommu_user_array_stop(&array, IOMMU_USER_ARRAY_STOP_HANDBACK);
+	KUNIT_EXPECT_EQ(test, iommu_user_array_stopped(&array),
+			IOMMU_USER_ARRAY_STOP_HANDBACK);
+	KUNIT_EXPECT_EQ(test, iommu_user_array_report(&array, &head), 3);
+	KUNIT_EXPECT_EQ(test, head, 8 | 1);
+
+	/* A notification after the last entry: all handled, still told */
+	KUNIT_ASSERT_EQ(test, 0,
+			iommu_user_array_init(&array, TYPE, priv->umem,
+					      sizeof(struct entry), 8, 6, 8 | 4,
+					      IOMMU_USER_ARRAY_RING));
+	KUNIT_ASSERT_EQ(test, 6, iommu_user_array_fetch(&array, TYPE, kdst,
+							ARRAY_SIZE(kdst), b));
+	iommu_user_array_ack(&array, 6);
+	iommu_user_array_stop(&array, IOMMU_USER_ARRAY_STOP_NOTIFY);
+	KUNIT_EXPECT_EQ(test, iommu_user_array_stopped(&array),
+			IOMMU_USER_ARRAY_STOP_NOTIFY);
+	KUNIT_EXPECT_EQ(test, iommu_user_array_report(&array, &head), 6);
+	KUNIT_EXPECT_EQ(test, head, 8 | 4);
+
+	/* A new array forgets the last one's stop */
+	KUNIT_ASSERT_EQ(test, 0,
+			iommu_user_array_init(&array, TYPE, priv->umem,
+					      sizeof(struct entry), 8, 0, 8, 0));
+	KUNIT_EXPECT_EQ(test, iommu_user_array_stopped(&array), 0);
+}
+
 static void user_array_test_unmapped_page(struct kunit *test)
 {
 	struct user_array_test *priv = test->priv;
@@ -273,6 +322,7 @@ static void user_array_test_geometry(struct kunit *test)
 static struct kunit_case user_array_test_cases[] = {
 	KUNIT_CASE(user_array_test_linear_batches),
 	KUNIT_CASE(user_array_test_ring_wrap),
+	KUNIT_CASE(user_array_test_stop),
 	KUNIT_CASE(user_array_test_unmapped_page),
 	KUNIT_CASE(user_array_test_entry_versions),
 	KUNIT_CASE(user_array_test_geometry),
