@@ -158,6 +158,9 @@ static void user_array_test_stop(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0,
 			iommu_user_array_init(&array, TYPE, priv->umem,
 					      sizeof(struct entry), 8, 0, 8, 0));
+	KUNIT_ASSERT_EQ(test, 8, iommu_user_array_fetch(&array, TYPE, kdst,
+							ARRAY_SIZE(kdst), b));
+	iommu_user_array_ack(&array, 1);
 	KUNIT_EXPECT_EQ(test, iommu_user_array_stopped(&array), 0);
 }
 
