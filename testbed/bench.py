@@ -5,7 +5,9 @@
 Usage: bench.py OUTDIR ROUNDS CLOCK [--readme README.md]
 
 OUTDIR holds base-<r>.log and series-<r>.log (the guests' consoles, with the
-lines of iommufd_inval_bench) and callgrind.txt. The table goes to stdout and
+lines of iommufd_inval_bench), series-arm64.log (the arm64 guest's console,
+with the "vmm_bench" lines of iommufd_smmu_nested's forward_bursts) and
+callgrind.txt. The table goes to stdout and
 OUTDIR/table.md; with --readme it also replaces the text between the
 <!-- bench:begin --> and <!-- bench:end --> markers of README.md. CLOCK is
 how the guests ran: icount (the guest's clock counts its instructions) or
@@ -48,8 +50,29 @@ def parse_guest(path):
             continue
         f = dict(FIELD.findall(m.group(3)))
         cases[key] = {"call": float(f["ns_per_call"]),
-                      "entry": float(f["ns_per_entry"])}
+                      "entry": float(f["ns_per_entry"]),
+                      "ioctls": int(f.get("ioctls", 0))}
     return cases
+
+
+SMMU_LINE = re.compile(r"^# vmm_bench way=(\w+) burst=(\d+) ioctls=(\d+) "
+                       r"ns_per_cmd=(\S+)$")
+
+
+def parse_smmu(path):
+    """{(way, burst): (ioctls, ns per command)} from the arm64 guest"""
+    if not path.exists():
+        fail(f"{path} is missing")
+    text = path.read_text(errors="replace")
+    if not re.search(r"^ok \d+ smmu_nested\.forward_bursts$", text, re.M):
+        fail(f"{path}: forward_bursts did not pass")
+    got = {}
+    for raw in text.splitlines():
+        m = SMMU_LINE.match(raw.strip())
+        if m:
+            got[(m.group(1), int(m.group(2)))] = (int(m.group(3)),
+                                                  float(m.group(4)))
+    return got
 
 
 def series_of(runs, key, what):
@@ -69,7 +92,7 @@ def fmt(x):
 
 def trace_rows(traces):
     """One row per kernel function, the largest differences first"""
-    cols = [("base", 40), ("series", 40), ("base", 32), ("series", 32)]
+    cols = [("base", 48), ("series", 48), ("base", 32), ("series", 32)]
     fns = {f for t in traces.values() for f in t if f is not None}
 
     def spread(f):
@@ -145,9 +168,47 @@ def main():
          ratio[("linear, the 6.12 command (32 bytes)", 1)] <= 1.05),
     ]
 
+    # A VMM forwarding a guest's bursts: the mock on the series' x86_64
+    # guests, the emulated SMMUv3 on its arm64 guest
+    ways = (("per command", "vmm_per_command", "per_command"),
+            ("linear per CMD_SYNC", "vmm_per_sync", "per_sync"),
+            ("ring per doorbell", "vmm_per_doorbell", "per_doorbell"))
+    smmu = parse_smmu(out / "series-arm64.log")
+    vmm = {}
+    for label, mock_key, smmu_key in ways:
+        for n in SIZES:
+            per_cmd = series_of(series, (mock_key, n), "entry")
+            calls = {r[(mock_key, n)]["ioctls"] for r in series}
+            if per_cmd is None or len(calls) != 1:
+                fail(f"{mock_key} of {n}: no numbers or ioctls differ")
+            vmm[("mock", label, n)] = (calls.pop(), statistics.median(per_cmd))
+            if (smmu_key, n) not in smmu:
+                fail(f"{smmu_key} of {n} missing from the arm64 guest")
+            vmm[("SMMUv3", label, n)] = smmu[(smmu_key, n)]
+    vmm_rows = []
+    for where in ("mock", "SMMUv3"):
+        for label, _, _ in ways:
+            cells = " | ".join(f"{vmm[(where, label, n)][0]} | "
+                               f"{fmt(vmm[(where, label, n)][1])}"
+                               for n in SIZES)
+            vmm_rows.append(f"| {where} | {label} | {cells} |")
+    for where in ("mock", "SMMUv3"):
+        ring = vmm[(where, "ring per doorbell", 4096)][1]
+        one = vmm[(where, "per command", 4096)][1]
+        lin = vmm[(where, "linear per CMD_SYNC", 4096)][1]
+        calls = {vmm[(where, "ring per doorbell", n)][0] for n in SIZES}
+        goals += [
+            (f"{where}: one ioctl per doorbell, every burst",
+             max(calls), calls == {1}),
+            (f"{where}, 4096 commands: ring at most 0.1 x one command per "
+             f"ioctl", ring / one, ring / one <= 0.1),
+            (f"{where}, 4096 commands: ring at most 1.05 x linear per "
+             f"CMD_SYNC", ring / lin, ring / lin <= 1.05),
+        ]
+
     traces = {}
     for flavour in ("base", "series"):
-        for size in (40, 32):
+        for size in (48, 32):
             path = out / f"trace-{flavour}-{size}.txt"
             if not path.exists():
                 fail(f"{path} is missing")
@@ -198,7 +259,7 @@ def main():
         f"(`testbed/bench-base-patches`), which leave the invalidation path "
         f"alone; the base has no ring mode, so its wrapped ring is the two "
         f"linear calls a VMM must make. The same binary runs on both kernels "
-        f"and passes the command of the series' uAPI (40 bytes), except in "
+        f"and passes the command of the series' uAPI (48 bytes), except in "
         f"the rows of the 6.12 command.",
         "",
         how,
@@ -213,16 +274,42 @@ def main():
         "",
         "| goal | measured | |",
         "|---|---|---|",
-        *[f"| {g} | {v:.2f} | {'met' if ok else 'MISSED'} |" for g, v, ok in goals],
+        *[f"| {g} | {v:.2f} | {'met' if ok else 'MISSED'} |"
+          for g, v, ok in goals[:4]],
+        "",
+        "A VMM forwarding a guest's bursts of commands with a CMD_SYNC "
+        "after every 16th and the last, as Linux guests batch, from a queue "
+        "of 8192 slots where the burst wraps, three ways on the series: one "
+        "command per ioctl (today's VMMs; the VMM answers each CMD_SYNC), one "
+        "linear array per CMD_SYNC with the commands it closes (two where "
+        "they wrap), one ring call per doorbell with the guest's indices, "
+        "CMD_SYNCs included. On the mock (`iommufd_inval_bench`, the x86_64 "
+        "guests above) a CMD_SYNC is an ordinary request, as the mock knows "
+        "none; on the SMMUv3 (`iommufd_smmu_nested`'s `forward_bursts`, "
+        "median of 5 runs, in one arm64 guest of the series booted with the "
+        "same `-icount` settings on QEMU's emulated nesting SMMUv3 and a "
+        "device behind it) the kernel consumes them. Each cell is ioctls per "
+        f"burst | {unit} per command (the burst's, over its commands, "
+        "CMD_SYNCs not counted).",
+        "",
+        "| IOMMU | way | " + " | ".join(f"{n}: ioctls | {n}: per command"
+                                         for n in SIZES) + " |",
+        "|---|---|" + "---|---|" * len(SIZES),
+        *vmm_rows,
+        "",
+        "| goal | measured | |",
+        "|---|---|---|",
+        *[f"| {g} | {v:.2f} | {'met' if ok else 'MISSED'} |"
+          for g, v, ok in goals[4:]],
         "",
         "Where the instructions of one call go: the kernel instructions of "
         "one linear IOMMU_HWPT_INVALIDATE of 1 entry, counted function by "
         "function by single-stepping the guest under gdb "
         "(`testbed/trace.sh`, run by `make bench`), with the command of the "
-        "series' uAPI (40 bytes) and with that of 6.12 (32 bytes). User "
+        "series' uAPI (48 bytes) and with that of 6.12 (32 bytes). User "
         "space, the system call entry and exit are not included.",
         "",
-        "| function | base, 40 | series, 40 | base, 32 | series, 32 |",
+        "| function | base, 48 | series, 48 | base, 32 | series, 32 |",
         "|---|---|---|---|---|",
         *trace_rows(traces),
         "",

@@ -9,7 +9,11 @@
 # with the same QEMU settings, counts the kernel instructions of one
 # one-entry call function by function (testbed/trace.sh) and the user-space
 # iterator's instructions under callgrind, and prints one table
-# (build/bench/table.md).
+# (build/bench/table.md). Then a VMM forwarding guest bursts three ways
+# (one command per call, one linear call per CMD_SYNC, one ring call per
+# doorbell): the same cases of iommufd_inval_bench on the mock, and
+# iommufd_smmu_nested's forward_bursts in the arm64 guest on QEMU's
+# emulated nesting SMMUv3, booted with the same -icount settings.
 # BENCH_README=1 also writes the table into README.md.
 #
 # BENCH_CLOCK=icount (the default) runs the guests with one CPU and
@@ -58,12 +62,28 @@ for ((r = 1; r <= rounds; r++)); do
 	done
 done
 
-# The command of the series' uAPI (40 bytes) and that of 6.12 (32 bytes)
+# The command of the series' uAPI (48 bytes) and that of 6.12 (32 bytes)
 for flavour in base series; do
-	for size in 40 32; do
+	for size in 48 32; do
 		"$TESTBED/trace.sh" "$flavour" 1 "$size" "$out/trace-$flavour-$size.txt"
 	done
 done
+
+step "bench: arm64, the guest's bursts on the emulated SMMUv3"
+"$TESTBED/kernel.sh" arm64 series
+"$TESTBED/initramfs.sh" arm64 series
+rm -rf "$out/root-arm64"
+mkdir -p "$out/root-arm64/bin" "$out/root-arm64/bench"
+cp "$BUILD/deps/busybox-arm64/bin/busybox" "$out/root-arm64/bin/busybox"
+cp "$BUILD/selftests/series-arm64/iommufd_smmu_nested" "$out/root-arm64/bin/"
+printf '%s\n' '#!/bin/sh' \
+	'IOMMUFD_BENCH_REPS=5 exec /bin/iommufd_smmu_nested -t forward_bursts' \
+	>"$out/root-arm64/bench/smmu_bursts"
+chmod 755 "$out/root-arm64/bench/smmu_bursts"
+pack_initramfs "$out/root-arm64" "$out/bench-arm64.cpio"
+GUEST_CPIO=$out/bench-arm64.cpio GUEST_LOG=$out/series-arm64.log GUEST_TIMEOUT=900 \
+	GUEST_SMP=$smp GUEST_QEMU_ARGS=$qemu_args \
+	"$TESTBED/guest.sh" arm64 series
 
 step "bench: instructions per entry in user space (callgrind)"
 make -s -C "$BUILD/src/tools/testing/iommu-user-array" callgrind >"$out/callgrind.txt" 2>&1 ||

@@ -84,6 +84,22 @@ static void user_array_test_linear_batches(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iommu_user_array_report(&array, &head), 8);
 }
 
+/* Slots 6 and 7, then across the end to slots 0 to 3, all fetched */
+static void fetch_wrapped_ring(struct kunit *test,
+			       struct iommu_user_data_array *array,
+			       struct entry kdst[8])
+{
+	struct user_array_test *priv = test->priv;
+
+	KUNIT_ASSERT_EQ(test, 0,
+			iommu_user_array_init(array, TYPE, priv->umem,
+					      sizeof(struct entry), 8, 6, 8 | 4,
+					      IOMMU_USER_ARRAY_RING));
+	KUNIT_ASSERT_EQ(test, iommu_user_array_count(array), 6);
+	KUNIT_ASSERT_EQ(test, 6, iommu_user_array_fetch(array, TYPE, kdst, 8,
+							b));
+}
+
 static void user_array_test_ring_wrap(struct kunit *test)
 {
 	static const u32 order[] = { 6, 7, 0, 1, 2, 3 };
@@ -93,14 +109,7 @@ static void user_array_test_ring_wrap(struct kunit *test)
 	u32 i, head;
 
 	put_entries(test, priv->umem, sizeof(struct entry), 8);
-	/* Slots 6 and 7, then across the end to slots 0 to 3 */
-	KUNIT_ASSERT_EQ(test, 0,
-			iommu_user_array_init(&array, TYPE, priv->umem,
-					      sizeof(struct entry), 8, 6, 8 | 4,
-					      IOMMU_USER_ARRAY_RING));
-	KUNIT_ASSERT_EQ(test, iommu_user_array_count(&array), 6);
-	KUNIT_ASSERT_EQ(test, 6, iommu_user_array_fetch(&array, TYPE, kdst,
-							ARRAY_SIZE(kdst), b));
+	fetch_wrapped_ring(test, &array, kdst);
 	for (i = 0; i != ARRAY_SIZE(order); i++)
 		KUNIT_EXPECT_EQ(test, kdst[i].b, order[i]);
 	KUNIT_EXPECT_EQ(test, 0, iommu_user_array_fetch(&array, TYPE, kdst,
@@ -124,12 +133,7 @@ static void user_array_test_stop(struct kunit *test)
 	u32 head;
 
 	put_entries(test, priv->umem, sizeof(struct entry), 8);
-	KUNIT_ASSERT_EQ(test, 0,
-			iommu_user_array_init(&array, TYPE, priv->umem,
-					      sizeof(struct entry), 8, 6, 8 | 4,
-					      IOMMU_USER_ARRAY_RING));
-	KUNIT_ASSERT_EQ(test, 6, iommu_user_array_fetch(&array, TYPE, kdst,
-							ARRAY_SIZE(kdst), b));
+	fetch_wrapped_ring(test, &array, kdst);
 	KUNIT_EXPECT_EQ(test, iommu_user_array_stopped(&array), 0);
 
 	/* Slots 6, 7 and 0 handled, slot 1 handed back */
@@ -141,12 +145,7 @@ static void user_array_test_stop(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, head, 8 | 1);
 
 	/* A notification after the last entry: all handled, still told */
-	KUNIT_ASSERT_EQ(test, 0,
-			iommu_user_array_init(&array, TYPE, priv->umem,
-					      sizeof(struct entry), 8, 6, 8 | 4,
-					      IOMMU_USER_ARRAY_RING));
-	KUNIT_ASSERT_EQ(test, 6, iommu_user_array_fetch(&array, TYPE, kdst,
-							ARRAY_SIZE(kdst), b));
+	fetch_wrapped_ring(test, &array, kdst);
 	iommu_user_array_ack(&array, 6);
 	iommu_user_array_stop(&array, IOMMU_USER_ARRAY_STOP_NOTIFY);
 	KUNIT_EXPECT_EQ(test, iommu_user_array_stopped(&array),

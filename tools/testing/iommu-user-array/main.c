@@ -473,6 +473,215 @@ static void test_short_copy_retry(void)
 			kdst[0][i]);
 }
 
+/*
+ * Stopping early, and resuming as user space does after each outcome of
+ * Documentation/userspace-api/iommufd.rst: all handled, head at tail; a
+ * hand-back, user space carries out the entry at head and resumes at
+ * head + 1; a notification, user space signals the entry before head and
+ * resumes at head. Each entry holds its slot and its class; the driver
+ * below hands back the class VMM and stops after the class SIGNAL, and the
+ * loop checks that every entry is handled once, in order, by the one it
+ * belongs to, in one call per stop before the end.
+ */
+enum { CLS_ISSUE, CLS_VMM, CLS_SIGNAL, NR_CLS };
+
+/* What happened to each entry, in order: slot * NR_CLS + class */
+static struct {
+	u32 ev[4 * MAX_NUM], n;
+} trail;
+
+static void trail_add(u32 slot, u32 cls)
+{
+	H_CHECK(&h, trail.n < ARRAY_SIZE(trail.ev), "more events than entries");
+	trail.ev[trail.n++] = slot * NR_CLS + cls;
+}
+
+/* A driver that consumes a guest's queue in batches of @batch */
+static int stop_driver(struct iommu_user_data_array *a, u32 batch)
+{
+	struct test_entry e[3];
+	int rc, i;
+
+	while ((rc = iommu_user_array_fetch(a, TEST_TYPE, e, batch, addr)) > 0) {
+		for (i = 0; i < rc; i++) {
+			if (e[i].flags == CLS_VMM) {
+				iommu_user_array_stop(a,
+						      IOMMU_USER_ARRAY_STOP_HANDBACK);
+				return 0;
+			}
+			trail_add(e[i].addr, CLS_ISSUE);
+			iommu_user_array_ack(a, 1);
+			if (e[i].flags == CLS_SIGNAL) {
+				iommu_user_array_stop(a,
+						      IOMMU_USER_ARRAY_STOP_NOTIFY);
+				return 0;
+			}
+		}
+	}
+	return rc;
+}
+
+/* Class of the i-th entry of the case numbered @pattern, base NR_CLS */
+static u32 cls_of(u32 pattern, u32 i)
+{
+	while (i--)
+		pattern /= NR_CLS;
+	return pattern % NR_CLS;
+}
+
+static void run_stops(bool ring, u32 num, u32 head, u32 count, u32 pattern,
+		      u32 batch)
+{
+	u32 pos_mask = 2 * num - 1, tail, pos, left, calls = 0, stops = 0;
+	u32 i, slot, next, done, why, want = 0;
+	struct test_entry *ent;
+	unsigned long warns = nr_warn;
+	u32 exp[4 * MAX_NUM];
+
+	tail = ring ? (head + count) & pos_mask : count;
+	cur = (typeof(cur)){ .flags = ring ? IOMMU_USER_ARRAY_RING : 0,
+			     .num = num, .head = head, .tail = tail,
+			     .uptr = USPACE_BASE, .elen = KSIZE };
+	cur.plan = NULL;
+	uspace_reset(num * KSIZE);
+	ent = (struct test_entry *)uspace_data();
+	for (i = 0; i < count; i++) {
+		slot = ring ? (head + i) % num : i;
+		ent[slot].addr = slot;
+		ent[slot].flags = cls_of(pattern, i);
+		exp[want++] = slot * NR_CLS + (ent[slot].flags == CLS_VMM ?
+					       CLS_VMM : CLS_ISSUE);
+		if (ent[slot].flags == CLS_SIGNAL)
+			exp[want++] = slot * NR_CLS + CLS_SIGNAL;
+		if (ent[slot].flags != CLS_ISSUE && i + 1 < count)
+			stops++;
+	}
+	nr_cases++;
+	trail.n = 0;
+	/* User space's loop: a linear array resumes at the entry at head */
+	pos = ring ? head : 0;
+	left = count;
+	while (ring ? pos != tail : left) {
+		H_CHECK(&h, ++calls <= count, "call %u for %u entries", calls,
+			count);
+		if (iommu_user_array_init(&h.array, TEST_TYPE,
+					  (void *)(USPACE_BASE +
+						   (ring ? 0 : pos * KSIZE)),
+					  KSIZE, ring ? num : left,
+					  ring ? pos : 0, ring ? tail : left,
+					  cur.flags))
+			H_CHECK(&h, 0, "init() refused call %u at %u", calls,
+				pos);
+		H_CHECK(&h, iommu_user_array_stopped(&h.array) == 0,
+			"a new array has a stop reason");
+		H_CHECK(&h, stop_driver(&h.array, batch) == 0,
+			"the driver failed call %u", calls);
+		done = iommu_user_array_report(&h.array, &next);
+		why = iommu_user_array_stopped(&h.array);
+		if (!ring)
+			next = done;
+		switch (why) {
+		case 0:
+			H_CHECK(&h, ring ? next == tail : done == left,
+				"call %u: all handled but head %u, tail %u",
+				calls, next, tail);
+			break;
+		case IOMMU_USER_ARRAY_STOP_HANDBACK:
+			H_CHECK(&h, ring ? next != tail : done < left,
+				"call %u: handed back with nothing left",
+				calls);
+			slot = ring ? next % num : pos + next;
+			trail_add(ent[slot].addr, CLS_VMM);
+			next++;
+			break;
+		case IOMMU_USER_ARRAY_STOP_NOTIFY:
+			H_CHECK(&h, done > 0, "call %u: notify with nothing handled",
+				calls);
+			slot = ring ? (next - 1) % num : pos + next - 1;
+			trail_add(ent[slot].addr, CLS_SIGNAL);
+			break;
+		default:
+			H_CHECK(&h, 0, "call %u: stop reason %u", calls, why);
+		}
+		if (ring) {
+			pos = next & pos_mask;
+		} else {
+			pos += next;
+			left -= next;
+		}
+	}
+	H_CHECK(&h, nr_warn == warns, "%lu warnings", nr_warn - warns);
+	H_CHECK(&h, calls == (count ? 1 + stops : 0),
+		"%u calls for %u entries with %u stops before the end",
+		calls, count, stops);
+	H_CHECK(&h, trail.n == want && !memcmp(trail.ev, exp, want * 4),
+		"%u events, expected %u, or out of order (class pattern %u)",
+		trail.n, want, pattern);
+}
+
+/* A reason that cannot hold is refused with a warning, and reads as 0 */
+static void check_refused(u32 count, u32 ack, u32 why, u32 expect)
+{
+	unsigned long warns = nr_warn;
+	struct test_entry e[MAX_NUM];
+
+	nr_cases++;
+	cur = (typeof(cur)){ .flags = IOMMU_USER_ARRAY_RING, .num = MAX_NUM,
+			     .head = 3, .tail = 3 + count,
+			     .uptr = USPACE_BASE, .elen = KSIZE };
+	uspace_reset(MAX_NUM * KSIZE);
+	if (iommu_user_array_init(&h.array, TEST_TYPE, (void *)USPACE_BASE,
+				  KSIZE, MAX_NUM, 3, 3 + count,
+				  IOMMU_USER_ARRAY_RING))
+		H_CHECK(&h, 0, "init() refused a ring");
+	if (count)
+		H_CHECK(&h, iommu_user_array_fetch(&h.array, TEST_TYPE, e,
+						   MAX_NUM, addr) == count,
+			"fetch() of %u entries", count);
+	iommu_user_array_ack(&h.array, ack);
+	iommu_user_array_stop(&h.array, why);
+	H_CHECK(&h, iommu_user_array_stopped(&h.array) == expect &&
+		nr_warn == warns + !expect,
+		"stop(%u) after %u of %u: stopped() %u, %lu warnings", why,
+		ack, count, iommu_user_array_stopped(&h.array),
+		nr_warn - warns);
+}
+
+static void test_stops(void)
+{
+	static const u32 rings[] = { 1, 2, 4, 8 };
+	u32 r, num, head, count, pattern, patterns, i;
+
+	for (r = 0; r < ARRAY_SIZE(rings); r++) {
+		num = rings[r];
+		for (head = 0; head < 2 * num; head++)
+			for (count = 0, patterns = 1; count <= num;
+			     count++, patterns *= NR_CLS)
+				for (pattern = 0; pattern < patterns; pattern++)
+					run_stops(true, num, head, count,
+						  pattern, 1 + pattern % 3);
+	}
+	for (count = 0, patterns = 1; count <= MAX_NUM;
+	     count++, patterns *= NR_CLS)
+		for (pattern = 0; pattern < patterns; pattern++)
+			run_stops(false, MAX_NUM, 0, count, pattern,
+				  1 + pattern % 3);
+
+	check_refused(4, 4, IOMMU_USER_ARRAY_STOP_HANDBACK, 0);
+	check_refused(0, 0, IOMMU_USER_ARRAY_STOP_HANDBACK, 0);
+	check_refused(4, 0, IOMMU_USER_ARRAY_STOP_NOTIFY, 0);
+	check_refused(0, 0, IOMMU_USER_ARRAY_STOP_NOTIFY, 0);
+	check_refused(4, 0, IOMMU_USER_ARRAY_STOP_HANDBACK,
+		      IOMMU_USER_ARRAY_STOP_HANDBACK);
+	check_refused(4, 4, IOMMU_USER_ARRAY_STOP_NOTIFY,
+		      IOMMU_USER_ARRAY_STOP_NOTIFY);
+	/* 3 is both reasons at once */
+	for (i = 3; i <= 8; i++)
+		if (i != IOMMU_USER_ARRAY_STOP_HANDBACK &&
+		    i != IOMMU_USER_ARRAY_STOP_NOTIFY)
+			check_refused(4, 2, i, 0);
+}
+
 int main(void)
 {
 	h.describe = describe;
@@ -480,6 +689,7 @@ int main(void)
 	test_misuse();
 	test_short_copy_retry();
 	test_geometries();
+	test_stops();
 	printf("iommu-user-array: %lu cases (%lu refused by init), ",
 	       nr_cases, nr_refused);
 	printf("%lu fetches, ", h.fetches);

@@ -4,9 +4,17 @@
  * ioctl, linear arrays (passed with the command of this uAPI and with the
  * shorter command that binaries built for 6.12 pass), and a full ring whose
  * entries wrap in the middle, issued as one ring call or, as a VMM must on a
- * kernel without ring mode, as two linear calls. Prints one line per case:
+ * kernel without ring mode, as two linear calls. And a VMM forwarding a
+ * guest's burst of n commands with a sync after every 16th and the last, as
+ * Linux guests batch, in a queue where the burst wraps, three ways: one
+ * command per call, one linear call per sync, one ring call per doorbell.
+ * The mock knows no sync: the first two ways leave the syncs to the VMM, the
+ * ring way hands them over as ordinary requests. Prints one line per case:
  *
- *   inval_bench case=<name> entries=<n> calls=<c> ns_per_call=<t> ns_per_entry=<t/n>
+ *   inval_bench case=<name> entries=<n> calls=<c> ns_per_call=<t> ns_per_entry=<t/n> ioctls=<i>
+ *
+ * where ns_per_entry is per command for the VMM cases and ioctls counts the
+ * ioctls of one call of the case.
  *
  * with the median of its samples, which are taken round-robin over the
  * cases, or "case=<name> entries=<n> unsupported" when the kernel has no ring
@@ -25,6 +33,9 @@
 /* Each sample lasts at least this long, so the clock's resolution is moot */
 #define SAMPLE_NS 2000000ULL
 #define MAX_ENTRIES 4096
+/* A guest queue that holds the largest burst and its syncs */
+#define QUEUE_SLOTS 8192
+#define SYNC_EVERY 16
 
 static const __u32 sizes[] = { 1, 16, 256, MAX_ENTRIES };
 
@@ -33,6 +44,8 @@ struct bench {
 	__u32 nested_id;
 	bool has_ring;
 	struct iommu_hwpt_invalidate_selftest *reqs;
+	struct iommu_hwpt_invalidate_selftest *queue;
+	unsigned long ioctls;
 };
 
 static unsigned long long now_ns(void)
@@ -46,13 +59,13 @@ static unsigned long long now_ns(void)
 /* The command of binaries built before ring mode, which lacks head and tail */
 #define CMD_SIZE_V1 offsetof(struct iommu_hwpt_invalidate, head)
 
-static int invalidate(struct bench *b, __u32 size, __u32 num, __u32 flags,
-		      __u32 head, __u32 tail)
+static int invalidate_at(struct bench *b, void *reqs, __u32 size, __u32 num,
+			 __u32 flags, __u32 head, __u32 tail)
 {
 	struct iommu_hwpt_invalidate cmd = {
 		.size = size,
 		.hwpt_id = b->nested_id,
-		.data_uptr = (uintptr_t)b->reqs,
+		.data_uptr = (uintptr_t)reqs,
 		.data_type = IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
 		.entry_len = sizeof(*b->reqs),
 		.entry_num = num,
@@ -61,6 +74,7 @@ static int invalidate(struct bench *b, __u32 size, __u32 num, __u32 flags,
 		.tail = tail,
 	};
 
+	b->ioctls++;
 	if (ioctl(b->fd, IOMMU_HWPT_INVALIDATE, &cmd))
 		return -errno;
 	/* Every entry must have been handled, or the numbers mean nothing */
@@ -69,13 +83,97 @@ static int invalidate(struct bench *b, __u32 size, __u32 num, __u32 flags,
 	return cmd.entry_num == num ? 0 : -EIO;
 }
 
+static int invalidate(struct bench *b, __u32 size, __u32 num, __u32 flags,
+		      __u32 head, __u32 tail)
+{
+	return invalidate_at(b, b->reqs, size, num, flags, head, tail);
+}
+
+/* A burst of n commands and its syncs, and where it starts so that it wraps */
+static __u32 burst_len(__u32 n)
+{
+	return n + (n + SYNC_EVERY - 1) / SYNC_EVERY;
+}
+
+static __u32 burst_start(__u32 n)
+{
+	return QUEUE_SLOTS - burst_len(n) / 2;
+}
+
+/* The VMM's view of its guest: entry i of a burst of n is a sync */
+static bool burst_sync(__u32 n, __u32 i)
+{
+	return i % (SYNC_EVERY + 1) == SYNC_EVERY || i == burst_len(n) - 1;
+}
+
+/* Slots [from, from + num) of the queue as linear calls, two at its end */
+static int forward_linear(struct bench *b, __u32 from, __u32 num)
+{
+	const __u32 size = sizeof(struct iommu_hwpt_invalidate);
+	__u32 first = from % QUEUE_SLOTS;
+	__u32 part = num < QUEUE_SLOTS - first ? num : QUEUE_SLOTS - first;
+	int rc;
+
+	rc = invalidate_at(b, b->queue + first, size, part, 0, 0, 0);
+	if (rc || part == num)
+		return rc;
+	return invalidate_at(b, b->queue, size, num - part, 0, 0, 0);
+}
+
+/* Today's VMMs: every command alone, syncs answered by the VMM */
+static int vmm_per_command(struct bench *b, __u32 n)
+{
+	__u32 start = burst_start(n), i;
+	int rc;
+
+	for (i = 0; i != burst_len(n); i++) {
+		if (burst_sync(n, i))
+			continue;
+		rc = forward_linear(b, start + i, 1);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The commands before each sync in one linear call */
+static int vmm_per_sync(struct bench *b, __u32 n)
+{
+	__u32 start = burst_start(n), first = 0, i;
+	int rc;
+
+	for (i = 0; i != burst_len(n); i++) {
+		if (!burst_sync(n, i))
+			continue;
+		rc = forward_linear(b, start + first, i - first);
+		if (rc)
+			return rc;
+		first = i + 1;
+	}
+	return 0;
+}
+
+/* The whole doorbell, syncs included, with the guest's indices */
+static int vmm_ring(struct bench *b, __u32 n)
+{
+	__u32 head = burst_start(n);
+	__u32 tail = (head + burst_len(n)) % (2 * QUEUE_SLOTS);
+
+	return invalidate_at(b, b->queue, sizeof(struct iommu_hwpt_invalidate),
+			     QUEUE_SLOTS, IOMMU_HWPT_INVALIDATE_FLAG_RING, head,
+			     tail);
+}
+
 /*
  * The cases: "linear" is entries 0..n-1, "linear_v1" the same with the
  * shorter command; "ring" is a full ring of n slots from slot n/2, so its
  * entries wrap after n - n/2 of them; "split" is the same entries as two
  * linear calls, tail part first.
  */
-enum case_kind { CASE_IOCTL, CASE_LINEAR, CASE_LINEAR_V1, CASE_SPLIT, CASE_RING };
+enum case_kind {
+	CASE_IOCTL, CASE_LINEAR, CASE_LINEAR_V1, CASE_SPLIT, CASE_RING,
+	CASE_VMM_CMD, CASE_VMM_SYNC, CASE_VMM_RING,
+};
 
 static const char *const case_names[] = {
 	[CASE_IOCTL] = "ioctl",
@@ -83,6 +181,9 @@ static const char *const case_names[] = {
 	[CASE_LINEAR_V1] = "linear_v1",
 	[CASE_SPLIT] = "split",
 	[CASE_RING] = "ring",
+	[CASE_VMM_CMD] = "vmm_per_command",
+	[CASE_VMM_SYNC] = "vmm_per_sync",
+	[CASE_VMM_RING] = "vmm_per_doorbell",
 };
 
 /* One call of a case; a switch, so that every case costs user space alike */
@@ -108,6 +209,12 @@ static int one_call(struct bench *b, enum case_kind kind, __u32 n)
 		if (rc || n / 2 == 0)
 			return rc;
 		return invalidate(b, size, n / 2, 0, 0, 0);
+	case CASE_VMM_CMD:
+		return vmm_per_command(b, n);
+	case CASE_VMM_SYNC:
+		return vmm_per_sync(b, n);
+	case CASE_VMM_RING:
+		return vmm_ring(b, n);
 	}
 	return -EINVAL;
 }
@@ -124,7 +231,7 @@ struct bench_case {
 	enum case_kind kind;
 	__u32 n;
 	bool unsupported;
-	unsigned long reps;
+	unsigned long reps, ioctls;
 	unsigned long long per_call[SAMPLES];
 };
 
@@ -136,11 +243,14 @@ static int prepare_case(struct bench *b, struct bench_case *c)
 	int rc;
 
 	/* The ring cases need ring mode, which the documented probe found */
-	if (c->kind == CASE_RING && !b->has_ring) {
+	if ((c->kind == CASE_RING || c->kind == CASE_VMM_RING) &&
+	    !b->has_ring) {
 		c->unsupported = true;
 		return 0;
 	}
+	b->ioctls = 0;
 	rc = one_call(b, c->kind, c->n);
+	c->ioctls = b->ioctls;
 	if (rc) {
 		fprintf(stderr, "inval_bench: %s of %u entries failed: %s\n",
 			case_names[c->kind], c->n, strerror(-rc));
@@ -185,9 +295,10 @@ static void report_case(struct bench_case *c)
 	median = c->per_call[SAMPLES / 2];
 	if (c->n)
 		per_entry = (double)median / c->n;
-	printf("inval_bench case=%s entries=%u calls=%lu ns_per_call=%llu ns_per_entry=%.2f\n",
-	       case_names[c->kind], c->n, c->reps * SAMPLES, median,
-	       per_entry);
+	printf("inval_bench case=%s entries=%u calls=%lu ",
+	       case_names[c->kind], c->n, c->reps * SAMPLES);
+	printf("ns_per_call=%llu ns_per_entry=%.2f ioctls=%lu\n", median,
+	       per_entry, c->ioctls);
 }
 
 /*
@@ -197,7 +308,9 @@ static void report_case(struct bench_case *c)
 static int run_cases(struct bench *b)
 {
 	static const enum case_kind kinds[] = { CASE_LINEAR, CASE_LINEAR_V1,
-						CASE_SPLIT, CASE_RING };
+						CASE_SPLIT, CASE_RING,
+						CASE_VMM_CMD, CASE_VMM_SYNC,
+						CASE_VMM_RING };
 	struct bench_case cases[1 + ARRAY_SIZE(kinds) * ARRAY_SIZE(sizes)];
 	unsigned int i, j, num = 0;
 	int s, rc;
@@ -233,7 +346,7 @@ int main(void)
 	};
 	__u32 ioas_id, stdev_id, device_id, parent_id;
 	struct bench b = {};
-	size_t len;
+	size_t len, qlen;
 	unsigned int i;
 	int rc = 0;
 
@@ -262,6 +375,13 @@ int main(void)
 		return 1;
 	for (i = 0; i != MAX_ENTRIES; i++)
 		b.reqs[i].iotlb_id = i % MOCK_NESTED_DOMAIN_IOTLB_NUM;
+	qlen = QUEUE_SLOTS * sizeof(*b.queue);
+	b.queue = mmap(NULL, qlen, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b.queue == MAP_FAILED)
+		return 1;
+	for (i = 0; i != QUEUE_SLOTS; i++)
+		b.queue[i].iotlb_id = i % MOCK_NESTED_DOMAIN_IOTLB_NUM;
 	rc = _test_cmd_hwpt_invalidate_has_ring(b.fd, b.nested_id,
 						IOMMU_HWPT_INVALIDATE_DATA_SELFTEST);
 	if (rc < 0) {
@@ -272,6 +392,7 @@ int main(void)
 	b.has_ring = rc;
 
 	rc = run_cases(&b);
+	munmap(b.queue, qlen);
 	munmap(b.reqs, len);
 	close(b.fd);
 	return rc ? 1 : 0;

@@ -893,4 +893,149 @@ TEST_F(smmu_nested, detach_race)
 	TH_LOG("%u calls ran, %u found the device detached", r.ok, r.einval);
 }
 
+/*
+ * A VMM forwarding a guest's bursts of 1, 16, 256 and 4096 TLBIs with a
+ * CMD_SYNC after every 16th and the last, as Linux guests batch, from a
+ * queue where the burst wraps, three ways: one command per call (the VMM
+ * answers the CMD_SYNCs itself), one linear call per CMD_SYNC with the
+ * commands it closes (two where they wrap), and the whole doorbell as one
+ * ring call. Checks the calls each way takes and prints, per way and burst,
+ * the calls and the nanoseconds per command (guest instructions per command
+ * when the guest runs with -icount shift=0, as make bench boots it), the
+ * median of IOMMUFD_BENCH_REPS (default 1) runs.
+ */
+#define BURST_SLOTS	8192
+#define BURST_SYNC	16
+#define BURST_REPS	15
+
+enum burst_way { BY_COMMAND, BY_SYNC, BY_DOORBELL, NR_WAYS };
+
+static unsigned int burst_len(unsigned int n)
+{
+	return n + (n + BURST_SYNC - 1) / BURST_SYNC;
+}
+
+static bool burst_sync(unsigned int n, unsigned int i)
+{
+	return i % (BURST_SYNC + 1) == BURST_SYNC || i == burst_len(n) - 1;
+}
+
+/* Queue slots [from, from + num) as linear calls; returns the calls or -1 */
+static int forward_linear(int fd, __u32 hwpt_id, struct cmd *q,
+			  unsigned int from, unsigned int num)
+{
+	unsigned int first = from % BURST_SLOTS;
+	__u32 part = num < BURST_SLOTS - first ? num : BURST_SLOTS - first;
+	__u32 rest = num - part, done = part;
+
+	if (inv_linear(fd, hwpt_id, q + first, &done) || done != part)
+		return -1;
+	if (!rest)
+		return 1;
+	done = rest;
+	if (inv_linear(fd, hwpt_id, q, &done) || done != rest)
+		return -1;
+	return 2;
+}
+
+static int forward_burst(int fd, __u32 hwpt_id, struct cmd *q,
+			 enum burst_way way, unsigned int n)
+{
+	unsigned int start = BURST_SLOTS - burst_len(n) / 2, first = 0, i;
+	__u32 head = start, tail = (start + burst_len(n)) % (2 * BURST_SLOTS);
+	__u32 out;
+	int calls = 0, c;
+
+	if (way == BY_DOORBELL) {
+		if (inv_ring_out(fd, hwpt_id, q, BURST_SLOTS, &head, tail,
+				 &out) || out || head != tail)
+			return -1;
+		return 1;
+	}
+	for (i = 0; i != burst_len(n); i++) {
+		if (way == BY_COMMAND && !burst_sync(n, i))
+			c = forward_linear(fd, hwpt_id, q, start + i, 1);
+		else if (way == BY_SYNC && burst_sync(n, i))
+			c = forward_linear(fd, hwpt_id, q, start + first,
+					   i - first);
+		else
+			continue;
+		if (c < 0)
+			return c;
+		calls += c;
+		first = i + 1;
+	}
+	return calls;
+}
+
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+TEST_F(smmu_nested, forward_bursts)
+{
+	static const unsigned int bursts[] = { 1, 16, 256, 4096 };
+	static const char *const names[] = { "per_command", "per_sync",
+					     "per_doorbell" };
+	unsigned long long ns[BURST_REPS];
+	unsigned int reps = 1, r, b, i, w, syncs;
+	size_t len = BURST_SLOTS * sizeof(struct cmd);
+	struct cmd *q;
+
+	if (getenv("IOMMUFD_BENCH_REPS"))
+		reps = strtoul(getenv("IOMMUFD_BENCH_REPS"), NULL, 0);
+	ASSERT_LE(1, reps);
+	ASSERT_GE(BURST_REPS, reps);
+	q = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	for (b = 0; b != ARRAY_SIZE(bursts); b++) {
+		unsigned int n = bursts[b];
+		unsigned int start = BURST_SLOTS - burst_len(n) / 2;
+
+		for (i = 0, syncs = 0; i != burst_len(n); i++) {
+			struct cmd *c = &q[(start + i) % BURST_SLOTS];
+
+			if (burst_sync(n, i)) {
+				*c = sync_cmd(SYNC_CS_NONE, 0, 0);
+				syncs++;
+			} else {
+				*c = va(0x700 + b, i);
+			}
+		}
+		for (w = 0; w != NR_WAYS; w++) {
+			/* The reference: a call per command, per sync, one */
+			unsigned int want = w == BY_COMMAND ? n :
+					    w == BY_SYNC ? syncs : 1;
+			/* and one more for a batch that wraps */
+			unsigned int k = burst_len(n) / 2;
+
+			want += w == BY_SYNC && k && !burst_sync(n, k - 1) &&
+				!burst_sync(n, k);
+			int calls = 0;
+
+			for (r = 0; r != reps; r++) {
+				struct timespec t0, t1;
+
+				clock_gettime(CLOCK_MONOTONIC, &t0);
+				calls = forward_burst(self->fd, self->nested_id,
+						      q, w, n);
+				clock_gettime(CLOCK_MONOTONIC, &t1);
+				ASSERT_LE(0, calls);
+				ns[r] = (t1.tv_sec - t0.tv_sec) * 1000000000ULL +
+					t1.tv_nsec - t0.tv_nsec;
+			}
+			EXPECT_EQ(want, (unsigned int)calls);
+			qsort(ns, reps, sizeof(ns[0]), cmp_ull);
+			printf("# vmm_bench way=%s burst=%u ioctls=%d ns_per_cmd=%.2f\n",
+			       names[w], n, calls, (double)ns[reps / 2] / n);
+		}
+	}
+	munmap(q, len);
+}
+
 TEST_HARNESS_MAIN
