@@ -339,6 +339,23 @@ static int run_cases(struct bench *b)
 	return 0;
 }
 
+/* Page-aligned, as a VMM's mapping of a guest queue is; NULL on failure */
+static struct iommu_hwpt_invalidate_selftest *map_reqs(unsigned int num,
+						       size_t *len)
+{
+	struct iommu_hwpt_invalidate_selftest *reqs;
+	unsigned int i;
+
+	*len = (num * sizeof(*reqs) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	reqs = mmap(NULL, *len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (reqs == MAP_FAILED)
+		return NULL;
+	for (i = 0; i != num; i++)
+		reqs[i].iotlb_id = i % MOCK_NESTED_DOMAIN_IOTLB_NUM;
+	return reqs;
+}
+
 int main(void)
 {
 	struct iommu_hwpt_selftest data = {
@@ -347,7 +364,6 @@ int main(void)
 	__u32 ioas_id, stdev_id, device_id, parent_id;
 	struct bench b = {};
 	size_t len, qlen;
-	unsigned int i;
 	int rc = 0;
 
 	b.fd = open("/dev/iommu", O_RDWR);
@@ -366,22 +382,11 @@ int main(void)
 		perror("inval_bench: mock nested HWPT");
 		return 1;
 	}
-	/* Page-aligned, as a VMM's mapping of a guest queue is */
 	PAGE_SIZE = sysconf(_SC_PAGE_SIZE);
-	len = (MAX_ENTRIES * sizeof(*b.reqs) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	b.reqs = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (b.reqs == MAP_FAILED)
+	b.reqs = map_reqs(MAX_ENTRIES, &len);
+	b.queue = map_reqs(QUEUE_SLOTS, &qlen);
+	if (!b.reqs || !b.queue)
 		return 1;
-	for (i = 0; i != MAX_ENTRIES; i++)
-		b.reqs[i].iotlb_id = i % MOCK_NESTED_DOMAIN_IOTLB_NUM;
-	qlen = QUEUE_SLOTS * sizeof(*b.queue);
-	b.queue = mmap(NULL, qlen, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (b.queue == MAP_FAILED)
-		return 1;
-	for (i = 0; i != QUEUE_SLOTS; i++)
-		b.queue[i].iotlb_id = i % MOCK_NESTED_DOMAIN_IOTLB_NUM;
 	rc = _test_cmd_hwpt_invalidate_has_ring(b.fd, b.nested_id,
 						IOMMU_HWPT_INVALIDATE_DATA_SELFTEST);
 	if (rc < 0) {
