@@ -217,33 +217,65 @@ out_unlock:
 }
 
 /*
- * Whether sid is a stream of a master attached to nested. For an ATC_INV
- * (need_ats) the master must have ATS enabled and, for an SSID (ssv), PASID
- * enabled with room for ssid. The caller holds arm_smmu_asid_lock, which
- * every attach holds from enabling or disabling ATS to updating the device
- * list, so the answer holds until the caller drops it.
+ * Where user commands come from: a nested domain, whose CFGI and ATC
+ * commands carry host StreamIDs of its own masters, or a vIOMMU, whose
+ * commands carry the virtual StreamIDs of masters in any nested domain over
+ * its parent.
  */
-static bool arm_smmu_nested_has_sid(struct arm_smmu_nested_domain *nested,
-				    u32 sid, bool need_ats, bool ssv, u32 ssid)
+struct arm_smmu_user_queue {
+	struct arm_smmu_domain *s2_parent;
+	struct arm_smmu_nested_domain *nested;
+	struct arm_vsmmu *vsmmu;
+};
+
+/*
+ * Whether *sid names a stream of a master the queue may invalidate, and if
+ * so the host StreamID in *sid. A virtual StreamID names a master with one
+ * stream: a command for one of several streams would leave the others
+ * stale. For an ATC_INV (need_ats) the master must have ATS enabled and,
+ * for an SSID (ssv), PASID enabled with room for ssid. The caller holds
+ * arm_smmu_asid_lock, which every attach holds from enabling or disabling
+ * ATS to updating the device list, so the answer holds until the caller
+ * drops it; a device found by its virtual StreamID is only compared, never
+ * dereferenced, until it is found on that list.
+ */
+static bool arm_smmu_user_sid(const struct arm_smmu_user_queue *q, u32 *sid,
+			      bool need_ats, bool ssv, u32 ssid)
 {
-	struct arm_smmu_domain *parent = nested->s2_parent;
+	struct arm_smmu_domain *parent = q->s2_parent;
 	struct arm_smmu_master_domain *master_domain;
+	struct device *vdev = NULL;
 	unsigned long flags;
 	bool found = false;
 	unsigned int i;
 
 	lockdep_assert_held(&arm_smmu_asid_lock);
 
+	if (q->vsmmu) {
+		vdev = iommufd_viommu_find_dev(&q->vsmmu->core, *sid);
+		if (!vdev)
+			return false;
+	}
+
 	spin_lock_irqsave(&parent->devices_lock, flags);
 	list_for_each_entry(master_domain, &parent->devices, devices_elm) {
 		struct arm_smmu_master *master = master_domain->master;
 
-		if (master_domain->nested != nested)
+		if (!master_domain->nested ||
+		    (q->nested && master_domain->nested != q->nested))
 			continue;
-		for (i = 0; i != master->num_streams && !found; i++)
-			found = master->streams[i].id == sid;
-		if (!found)
-			continue;
+		if (vdev) {
+			if (master->dev != vdev)
+				continue;
+			found = master->num_streams == 1;
+			if (found)
+				*sid = master->streams[0].id;
+		} else {
+			for (i = 0; i != master->num_streams && !found; i++)
+				found = master->streams[i].id == *sid;
+			if (!found)
+				continue;
+		}
 		if (need_ats && (!master->ats_enabled ||
 				 (ssv && (!master->ssid_bits ||
 					  ssid >> master->ssid_bits))))
@@ -297,14 +329,15 @@ static int arm_smmu_user_sync(u64 c0, u64 c1)
  * in CPU byte order; or tell what else it is (enum arm_smmu_user_cmd).
  * Return -EIO for a command the guest got wrong (an opcode a stage 1 SMMU
  * does not have, a bit reserved for the opcode or for the SMMU the VMM
- * reported), and -EINVAL for a StreamID that is not a master of the domain
- * able to take it, which the VMM chose. The VMM raises CERROR_ILL for both.
+ * reported, a virtual StreamID that names no master able to take it), and
+ * -EINVAL for a host StreamID that is not a master of the nested domain
+ * able to take it, which the VMM chose. The VMM raises CERROR_ILL for all.
  */
-static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
+static int arm_smmu_convert_user_cmd(const struct arm_smmu_user_queue *q,
 				     const struct iommu_hwpt_arm_smmuv3_invalidate *inv,
 				     u64 *cmd)
 {
-	struct arm_smmu_device *smmu = nested->s2_parent->smmu;
+	struct arm_smmu_device *smmu = q->s2_parent->smmu;
 	bool range = smmu->features & ARM_SMMU_FEAT_RANGE_INV;
 	bool ssids = smmu->ssid_bits;
 	/* ASID[15:8] is RES0 without 16-bit ASIDs (SMMU_IDR0.ASID16) */
@@ -315,6 +348,7 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 	u64 ok0 = CMDQ_0_OP, ok1 = 0;
 	u8 opcode = FIELD_GET(CMDQ_0_OP, c0);
 	bool ssv = false;
+	u32 sid;
 
 	/* Which bits each opcode may set; all others are reserved */
 	switch (opcode) {
@@ -379,18 +413,18 @@ static int arm_smmu_convert_user_cmd(struct arm_smmu_nested_domain *nested,
 	case CMDQ_OP_TLBI_NH_VAA:
 		/* The guest's VMID means nothing to the host */
 		c0 &= ~CMDQ_TLBI_0_VMID;
-		c0 |= FIELD_PREP(CMDQ_TLBI_0_VMID,
-				 nested->s2_parent->s2_cfg.vmid);
+		c0 |= FIELD_PREP(CMDQ_TLBI_0_VMID, q->s2_parent->s2_cfg.vmid);
 		break;
 	default:
 		/* CFGI and ATC_INV share the SID and SSID fields */
 		if (FIELD_GET(CMDQ_CFGI_0_SSID, c0) >> smmu->ssid_bits)
 			return -EIO;
-		if (!arm_smmu_nested_has_sid(nested,
-					     FIELD_GET(CMDQ_CFGI_0_SID, c0),
-					     opcode == CMDQ_OP_ATC_INV, ssv,
-					     FIELD_GET(CMDQ_ATC_0_SSID, c0)))
-			return -EINVAL;
+		sid = FIELD_GET(CMDQ_CFGI_0_SID, c0);
+		if (!arm_smmu_user_sid(q, &sid, opcode == CMDQ_OP_ATC_INV, ssv,
+				       FIELD_GET(CMDQ_ATC_0_SSID, c0)))
+			return q->vsmmu ? -EIO : -EINVAL;
+		c0 &= ~CMDQ_CFGI_0_SID;
+		c0 |= FIELD_PREP(CMDQ_CFGI_0_SID, sid);
 		break;
 	}
 
@@ -439,18 +473,18 @@ EXPORT_SYMBOL_IF_KUNIT(arm_smmu_nested_fetch);
  * host's queue. User memory is only read before, so user space cannot hold
  * the lock by stalling a copy.
  */
-static int arm_smmu_nested_issue(struct arm_smmu_nested_domain *nested,
+static int arm_smmu_nested_issue(const struct arm_smmu_user_queue *q,
 				 union arm_smmu_nested_batch *batch,
 				 unsigned int n,
 				 struct iommu_user_data_array *array)
 {
-	struct arm_smmu_device *smmu = nested->s2_parent->smmu;
+	struct arm_smmu_device *smmu = q->s2_parent->smmu;
 	unsigned int i, handled, cmds = 0;
 	int kind = ARM_SMMU_USER_CMD_ISSUE, rc = 0;
 
 	mutex_lock(&arm_smmu_asid_lock);
 	for (i = 0; i != n; i++) {
-		kind = arm_smmu_convert_user_cmd(nested, &batch->inv[i],
+		kind = arm_smmu_convert_user_cmd(q, &batch->inv[i],
 						 &batch->cmds[cmds * CMDQ_ENT_DWORDS]);
 		if (kind == ARM_SMMU_USER_CMD_ISSUE)
 			cmds++;
@@ -487,11 +521,9 @@ static int arm_smmu_nested_issue(struct arm_smmu_nested_domain *nested,
 	return 0;
 }
 
-static int
-arm_smmu_nested_cache_invalidate_user(struct iommu_domain *domain,
-				      struct iommu_user_data_array *array)
+static int arm_smmu_user_invalidate(const struct arm_smmu_user_queue *q,
+				    struct iommu_user_data_array *array)
 {
-	struct arm_smmu_nested_domain *nested = to_smmu_nested_domain(domain);
 	union arm_smmu_nested_batch *batch;
 	int got, ret;
 
@@ -503,7 +535,7 @@ arm_smmu_nested_cache_invalidate_user(struct iommu_domain *domain,
 	/* The iterator fills each entry before it is read: no zeroing */
 	while ((got = arm_smmu_nested_fetch(array, batch->inv,
 					    ARRAY_SIZE(batch->inv))) > 0) {
-		ret = arm_smmu_nested_issue(nested, batch, got, array);
+		ret = arm_smmu_nested_issue(q, batch, got, array);
 		if (ret)
 			goto out_free_batch;
 	}
@@ -512,6 +544,19 @@ out_free_batch:
 	kfree(batch);
 	/* Stopped for the VMM, which the array tells */
 	return ret > 0 ? 0 : ret;
+}
+
+static int
+arm_smmu_nested_cache_invalidate_user(struct iommu_domain *domain,
+				      struct iommu_user_data_array *array)
+{
+	struct arm_smmu_nested_domain *nested = to_smmu_nested_domain(domain);
+	const struct arm_smmu_user_queue q = {
+		.s2_parent = nested->s2_parent,
+		.nested = nested,
+	};
+
+	return arm_smmu_user_invalidate(&q, array);
 }
 
 static void arm_smmu_nested_domain_free(struct iommu_domain *domain)
@@ -575,6 +620,69 @@ arm_smmu_nested_domain_alloc(struct arm_smmu_master *master, u32 flags,
 	nested->s2_parent = parent;
 	memcpy(nested->ste, arg.ste, sizeof(nested->ste));
 	return &nested->domain;
+}
+
+static int arm_vsmmu_cache_invalidate(struct iommufd_viommu *viommu,
+				      struct iommu_user_data_array *array)
+{
+	struct arm_vsmmu *vsmmu = container_of(viommu, struct arm_vsmmu, core);
+	const struct arm_smmu_user_queue q = {
+		.s2_parent = vsmmu->s2_parent,
+		.vsmmu = vsmmu,
+	};
+
+	return arm_smmu_user_invalidate(&q, array);
+}
+
+static const struct iommufd_viommu_ops arm_vsmmu_ops = {
+	.cache_invalidate = arm_vsmmu_cache_invalidate,
+};
+
+/**
+ * arm_vsmmu_size - the size of a vIOMMU of the SMMU of a device
+ * @dev: a device behind the SMMU
+ * @viommu_type: the enum iommu_viommu_type asked for
+ *
+ * Return: the size of struct arm_vsmmu for IOMMU_VIOMMU_TYPE_ARM_SMMUV3 on
+ * an SMMU that can nest, else 0.
+ */
+size_t arm_vsmmu_size(struct device *dev, u32 viommu_type)
+{
+	struct arm_smmu_master *master = dev_iommu_priv_get(dev);
+
+	if (viommu_type != IOMMU_VIOMMU_TYPE_ARM_SMMUV3 ||
+	    !(master->smmu->features & ARM_SMMU_FEAT_NESTING))
+		return 0;
+	return VIOMMU_STRUCT_SIZE(struct arm_vsmmu, core);
+}
+
+/**
+ * arm_vsmmu_init - set up a vIOMMU over a nesting parent
+ * @viommu: the vIOMMU, the core of a struct arm_vsmmu
+ * @parent_domain: the stage 2, which must be a nesting parent on the SMMU
+ *                 of the vIOMMU
+ * @user_data: must be NULL: the type has no data
+ *
+ * Return: 0, -EOPNOTSUPP for data, or -EINVAL for a wrong parent.
+ */
+int arm_vsmmu_init(struct iommufd_viommu *viommu,
+		   struct iommu_domain *parent_domain,
+		   const struct iommu_user_data *user_data)
+{
+	struct arm_vsmmu *vsmmu = container_of(viommu, struct arm_vsmmu, core);
+	struct arm_smmu_device *smmu =
+		container_of(viommu->iommu_dev, struct arm_smmu_device, iommu);
+	struct arm_smmu_domain *parent = to_smmu_domain(parent_domain);
+
+	if (user_data)
+		return -EOPNOTSUPP;
+	if (!parent->nest_parent || parent->stage != ARM_SMMU_DOMAIN_S2 ||
+	    parent->smmu != smmu)
+		return -EINVAL;
+
+	vsmmu->s2_parent = parent;
+	viommu->ops = &arm_vsmmu_ops;
+	return 0;
 }
 
 MODULE_IMPORT_NS(IOMMUFD);

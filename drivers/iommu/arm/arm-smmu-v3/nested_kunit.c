@@ -22,6 +22,10 @@
 #define SID_B		0x11	/* its second stream */
 #define SID_OTHER	0x20	/* a master of another nested domain */
 #define SID_NONE	0x30	/* no master at all */
+#define VSID_OTHER	0x7	/* the guest's StreamID of the other master */
+#define VSID_MASTER	0x8	/* ... of the nested master, with two streams */
+#define VSID_GONE	0x9	/* ... of a device attached to no domain */
+#define VSID_NONE	0xa	/* no device at all */
 #define UMEM_SIZE	(2 * PAGE_SIZE)
 #define MAX_QUEUED	256
 #define MAX_CALLS	8
@@ -64,6 +68,13 @@ struct nested_test {
 	struct iommu_domain *nested;
 	struct iommu_domain *other_nested;
 	void __user *umem;
+	/* Devices only compared by the driver, never registered */
+	struct device master_dev;
+	struct device other_dev;
+	struct device gone_dev;
+	/* A vIOMMU over the parent, and whether invalidate() goes through it */
+	struct arm_vsmmu vsmmu;
+	bool via_vsmmu;
 
 	/* What reached the queue */
 	u64 queue[MAX_QUEUED][CMDQ_ENT_DWORDS];
@@ -218,6 +229,24 @@ static int nested_test_init(struct kunit *test)
 	fake_attach(t, &t->master_domain, &t->master, t->nested);
 	fake_attach(t, &t->other_domain, &t->other, t->other_nested);
 
+	/* The vIOMMU as the core sets it up, with the VMM's vDEVICEs */
+	t->master.dev = &t->master_dev;
+	t->other.dev = &t->other_dev;
+	t->vsmmu.core.iommu_dev = &t->smmu.iommu;
+	t->vsmmu.core.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
+	xa_init(&t->vsmmu.core.vdevs);
+	KUNIT_ASSERT_EQ(test, 0, xa_err(xa_store(&t->vsmmu.core.vdevs,
+						 VSID_OTHER, &t->other_dev,
+						 GFP_KERNEL)));
+	KUNIT_ASSERT_EQ(test, 0, xa_err(xa_store(&t->vsmmu.core.vdevs,
+						 VSID_MASTER, &t->master_dev,
+						 GFP_KERNEL)));
+	KUNIT_ASSERT_EQ(test, 0, xa_err(xa_store(&t->vsmmu.core.vdevs,
+						 VSID_GONE, &t->gone_dev,
+						 GFP_KERNEL)));
+	KUNIT_ASSERT_EQ(test, 0, arm_vsmmu_init(&t->vsmmu.core, &t->s2.domain,
+						NULL));
+
 	kunit_activate_static_stub(test, arm_smmu_cmdq_issue_cmdlist,
 				   record_issue);
 	return 0;
@@ -229,6 +258,7 @@ static void nested_test_exit(struct kunit *test)
 
 	free_domain(t->nested);
 	free_domain(t->other_nested);
+	xa_destroy(&t->vsmmu.core.vdevs);
 }
 
 static const struct {
@@ -712,7 +742,11 @@ static int invalidate(struct kunit *test, const u64 (*cmds)[2], u32 num,
 					      ring ? *head : 0,
 					      ring ? tail : num,
 					      ring ? IOMMU_USER_ARRAY_RING : 0));
-	rc = t->nested->ops->cache_invalidate_user(t->nested, &array);
+	if (t->via_vsmmu)
+		rc = t->vsmmu.core.ops->cache_invalidate(&t->vsmmu.core,
+							 &array);
+	else
+		rc = t->nested->ops->cache_invalidate_user(t->nested, &array);
 	*done = iommu_user_array_report(&array, head);
 	t->stopped = rc ? 0 : iommu_user_array_stopped(&array);
 	return rc;
@@ -1584,6 +1618,172 @@ static void nested_test_attach(struct kunit *test)
 	t->smmu.strtab_cfg.linear.table = NULL;
 }
 
+static void nested_test_vsmmu_init(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	struct iommu_user_data user_data = {
+		.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+		.uptr = t->umem,
+		.len = 8,
+	};
+	struct arm_smmu_device *other_smmu;
+	struct arm_vsmmu v = {
+		.core.iommu_dev = &t->smmu.iommu,
+	};
+
+	other_smmu = kunit_kzalloc(test, sizeof(*other_smmu), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, other_smmu);
+
+	KUNIT_EXPECT_PTR_EQ(test, t->vsmmu.s2_parent, &t->s2);
+	KUNIT_EXPECT_NOT_NULL(test, t->vsmmu.core.ops);
+	KUNIT_EXPECT_NOT_NULL(test, t->vsmmu.core.ops->cache_invalidate);
+
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			arm_vsmmu_init(&v.core, &t->s2.domain, &user_data));
+	t->s2.nest_parent = false;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			arm_vsmmu_init(&v.core, &t->s2.domain, NULL));
+	t->s2.nest_parent = true;
+	t->s2.stage = ARM_SMMU_DOMAIN_S1;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			arm_vsmmu_init(&v.core, &t->s2.domain, NULL));
+	t->s2.stage = ARM_SMMU_DOMAIN_S2;
+	/* A parent on another SMMU than the vIOMMU's */
+	v.core.iommu_dev = &other_smmu->iommu;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			arm_vsmmu_init(&v.core, &t->s2.domain, NULL));
+	KUNIT_EXPECT_NULL(test, v.core.ops);
+}
+
+/* On a vIOMMU the guest's StreamIDs become the host's, the VMID the parent's */
+static void nested_test_vsmmu_translates(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	const u64 cmds[][2] = {
+		{ OP(CFGI_CD) | SID(VSID_OTHER) | SSID(3), CMDQ_CFGI_1_LEAF },
+		{ OP(CFGI_CD_ALL) | SID(VSID_OTHER), 0 },
+		{ OP(ATC_INV) | SID(VSID_OTHER), VA | 4 },
+		{ OP(TLBI_NH_ASID) | TVMID(7) | TASID(5), 0 },
+		{ OP(CMD_SYNC) | SYNC_CS(CMDQ_SYNC_0_CS_SEV), 0 },
+		{ OP(TLBI_NH_ALL) | TVMID(7), 0 },
+	};
+	u32 done, head;
+
+	t->via_vsmmu = true;
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, cmds, ARRAY_SIZE(cmds),
+					    false, &head, 0, &done));
+	KUNIT_EXPECT_EQ(test, done, ARRAY_SIZE(cmds));
+	KUNIT_EXPECT_EQ(test, t->stopped, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, 5);
+	expect_queued(test, 0, OP(CFGI_CD) | SID(SID_OTHER) | SSID(3),
+		      CMDQ_CFGI_1_LEAF, "CFGI_CD");
+	expect_queued(test, 1, OP(CFGI_CD_ALL) | SID(SID_OTHER), 0,
+		      "CFGI_CD_ALL");
+	expect_queued(test, 2, OP(ATC_INV) | SID(SID_OTHER), VA | 4,
+		      "ATC_INV");
+	expect_queued(test, 3, OP(TLBI_NH_ASID) | TVMID(VMID) | TASID(5), 0,
+		      "TLBI_NH_ASID");
+	expect_queued(test, 4, OP(TLBI_NH_ALL) | TVMID(VMID), 0,
+		      "TLBI_NH_ALL");
+	KUNIT_EXPECT_EQ(test, t->stale, 0);
+	KUNIT_EXPECT_EQ(test, t->unlocked, 0);
+}
+
+static const struct {
+	const char *what;
+	u64 cmd[2];
+	bool other_without_ats;
+} vsmmu_rejected[] = {
+	{ "a virtual StreamID of no device",
+	  { OP(CFGI_CD_ALL) | SID(VSID_NONE), 0 } },
+	{ "a host StreamID where a virtual one belongs",
+	  { OP(CFGI_CD_ALL) | SID(SID_OTHER), 0 } },
+	{ "a device with two StreamIDs",
+	  { OP(CFGI_CD) | SID(VSID_MASTER), 0 } },
+	{ "a device attached to no nested domain",
+	  { OP(CFGI_CD_ALL) | SID(VSID_GONE), 0 } },
+	{ "ATC_INV to a device without ATS",
+	  { OP(ATC_INV) | SID(VSID_OTHER), 0 }, true },
+};
+
+/* The guest's mistakes: -EIO, the head at the command, nothing after it */
+static void nested_test_vsmmu_rejected(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	u64 cmds[3][2] = {
+		{ OP(TLBI_NH_ASID) | TASID(1), 0 },
+		{ 0 },
+		{ OP(TLBI_NH_ASID) | TASID(2), 0 },
+	};
+	u32 done, head;
+	unsigned int i;
+
+	t->via_vsmmu = true;
+	for (i = 0; i != ARRAY_SIZE(vsmmu_rejected); i++) {
+		const char *what = vsmmu_rejected[i].what;
+
+		t->other.ats_enabled = !vsmmu_rejected[i].other_without_ats;
+		cmds[1][0] = vsmmu_rejected[i].cmd[0];
+		cmds[1][1] = vsmmu_rejected[i].cmd[1];
+		reset_queue(t);
+		KUNIT_EXPECT_EQ_MSG(test, -EIO,
+				    invalidate(test, cmds, 3, false, &head, 0,
+					       &done), "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, done, 1, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_queued, 1, "%s", what);
+		expect_queued(test, 0, OP(TLBI_NH_ASID) | TVMID(VMID) |
+			      TASID(1), 0, what);
+
+		/* In a ring from slot 1, the head comes back at slot 2 */
+		reset_queue(t);
+		head = 1;
+		{
+			u64 ring[4][2] = { { 0 }, { cmds[0][0], cmds[0][1] },
+					   { cmds[1][0], cmds[1][1] },
+					   { cmds[2][0], cmds[2][1] } };
+
+			KUNIT_EXPECT_EQ_MSG(test, -EIO,
+					    invalidate(test, ring, 4, true,
+						       &head, 4, &done),
+					    "%s", what);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, head, 2, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, t->nr_queued, 1, "%s", what);
+	}
+	KUNIT_EXPECT_EQ(test, t->stale, 0);
+}
+
+/* The stops of a guest queue are the same on a vIOMMU */
+static void nested_test_vsmmu_stops(struct kunit *test)
+{
+	struct nested_test *t = test->priv;
+	const u64 ring[4][2] = {
+		{ OP(CFGI_CD_ALL) | SID(VSID_OTHER), 0 },
+		{ OP(CMD_SYNC) | SYNC_CS(CMDQ_SYNC_0_CS_IRQ), 0 },
+		{ OP(CFGI_STE) | SID(VSID_OTHER), 0 },
+		{ OP(TLBI_NH_ALL), 0 },
+	};
+	u32 done, head = 6;
+
+	t->via_vsmmu = true;
+	/* A full ring from slot 2: CFGI_STE goes back to the VMM */
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, ring, 4, true, &head, 2,
+					    &done));
+	KUNIT_EXPECT_EQ(test, t->stopped, IOMMU_USER_ARRAY_STOP_HANDBACK);
+	KUNIT_EXPECT_EQ(test, head, 6);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, 0);
+
+	/* Past it, across the wrap: then the SIG_IRQ sync for the VMM */
+	head = 7;
+	KUNIT_EXPECT_EQ(test, 0, invalidate(test, ring, 4, true, &head, 2,
+					    &done));
+	KUNIT_EXPECT_EQ(test, t->stopped, IOMMU_USER_ARRAY_STOP_NOTIFY);
+	KUNIT_EXPECT_EQ(test, head, 2);
+	KUNIT_EXPECT_EQ(test, t->nr_queued, 2);
+	expect_queued(test, 0, OP(TLBI_NH_ALL) | TVMID(VMID), 0, "TLBI");
+	expect_queued(test, 1, OP(CFGI_CD_ALL) | SID(SID_OTHER), 0, "CFGI");
+}
+
 static struct kunit_case nested_test_cases[] = {
 	KUNIT_CASE(nested_test_ste_accepted),
 	KUNIT_CASE(nested_test_ste_rejected),
@@ -1606,6 +1806,10 @@ static struct kunit_case nested_test_cases[] = {
 	KUNIT_CASE(nested_test_hw_info),
 	KUNIT_CASE(nested_test_attach),
 	KUNIT_CASE(nested_test_wrong_type),
+	KUNIT_CASE(nested_test_vsmmu_init),
+	KUNIT_CASE(nested_test_vsmmu_translates),
+	KUNIT_CASE(nested_test_vsmmu_rejected),
+	KUNIT_CASE(nested_test_vsmmu_stops),
 	{}
 };
 

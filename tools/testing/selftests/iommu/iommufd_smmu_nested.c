@@ -1038,4 +1038,247 @@ TEST_F(smmu_nested, forward_bursts)
 	munmap(q, len);
 }
 
+/* The guest's StreamID for the device, unlike its host one */
+#define VSID			0x4242U
+
+static int viommu_alloc(int fd, __u32 dev_id, __u32 hwpt_id, __u32 type,
+			__u32 *id)
+{
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.type = type,
+		.dev_id = dev_id,
+		.hwpt_id = hwpt_id,
+	};
+	int ret = ioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
+
+	if (!ret)
+		*id = cmd.out_viommu_id;
+	return ret;
+}
+
+static int vdevice_alloc(int fd, __u32 viommu_id, __u32 dev_id, __u64 virt_id,
+			 __u32 *id)
+{
+	struct iommu_vdevice_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.dev_id = dev_id,
+		.virt_id = virt_id,
+	};
+	int ret = ioctl(fd, IOMMU_VDEVICE_ALLOC, &cmd);
+
+	if (!ret)
+		*id = cmd.out_vdevice_id;
+	return ret;
+}
+
+static int destroy(int fd, __u32 id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return ioctl(fd, IOMMU_DESTROY, &cmd);
+}
+
+/* The errors of IOMMU_VIOMMU_ALLOC and IOMMU_VDEVICE_ALLOC, as documented */
+TEST_F(smmu_nested, viommu_errors)
+{
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+		.dev_id = self->dev_id,
+		.hwpt_id = self->s2_id,
+	};
+	__u32 viommu_id, vdev_id, id, s1_id;
+	__u64 data = 0;
+
+	cmd.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.flags = 0;
+	cmd.__reserved = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.__reserved = 0;
+	cmd.type = IOMMU_VIOMMU_TYPE_DEFAULT;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.type = 0x77;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
+	cmd.data_len = sizeof(data);
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.data_uptr = (uintptr_t)&data;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.data_len = 0;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.data_uptr = 0;
+	/* Not a paging HWPT: the IOAS, the nested HWPT, no object */
+	cmd.hwpt_id = self->ioas_id;
+	EXPECT_ERRNO(ENOENT, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.hwpt_id = self->nested_id;
+	EXPECT_ERRNO(ENOENT, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.hwpt_id = 0xffff;
+	EXPECT_ERRNO(ENOENT, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.hwpt_id = self->s2_id;
+	cmd.dev_id = 0xffff;
+	EXPECT_ERRNO(ENOENT, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+	cmd.dev_id = self->dev_id;
+	/* A paging HWPT that is not a nesting parent */
+	ASSERT_EQ(0, _test_cmd_hwpt_alloc(self->fd, self->dev_id, self->ioas_id,
+					  0, 0, &s1_id, IOMMU_HWPT_DATA_NONE,
+					  NULL, 0));
+	cmd.hwpt_id = s1_id;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, IOMMU_VIOMMU_ALLOC, &cmd));
+
+	ASSERT_EQ(0, viommu_alloc(self->fd, self->dev_id, self->s2_id,
+				  IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &viommu_id));
+
+	EXPECT_ERRNO(ENOENT, vdevice_alloc(self->fd, self->s2_id, self->dev_id,
+					   VSID, &id));
+	EXPECT_ERRNO(ENOENT, vdevice_alloc(self->fd, viommu_id, 0xffff, VSID,
+					   &id));
+	ASSERT_EQ(0, vdevice_alloc(self->fd, viommu_id, self->dev_id, VSID,
+				   &vdev_id));
+	/* One virtual ID per device, whichever the ID */
+	EXPECT_ERRNO(EEXIST, vdevice_alloc(self->fd, viommu_id, self->dev_id,
+					   VSID, &id));
+	EXPECT_ERRNO(EEXIST, vdevice_alloc(self->fd, viommu_id, self->dev_id,
+					   VSID + 1, &id));
+	/* The vDEVICE holds its vIOMMU */
+	EXPECT_ERRNO(EBUSY, destroy(self->fd, viommu_id));
+	EXPECT_EQ(0, destroy(self->fd, vdev_id));
+	/* Once destroyed, the device can take another ID */
+	ASSERT_EQ(0, vdevice_alloc(self->fd, viommu_id, self->dev_id,
+				   VSID + 1, &vdev_id));
+	EXPECT_EQ(0, destroy(self->fd, vdev_id));
+	EXPECT_EQ(0, destroy(self->fd, viommu_id));
+	EXPECT_EQ(0, destroy(self->fd, s1_id));
+}
+
+/*
+ * A guest queue on the vIOMMU names the device by its virtual StreamID: the
+ * SMMU executes the commands with the host's, and a StreamID the guest was
+ * not given fails, with head at it and nothing after it executed.
+ */
+TEST_F(smmu_nested, viommu_virtual_sids)
+{
+	__u32 viommu_id, vdev_id, head, out, num;
+	struct cmd ring[8], done[8];
+	unsigned int n;
+
+	ASSERT_EQ(0, viommu_alloc(self->fd, self->dev_id, self->s2_id,
+				  IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &viommu_id));
+	ASSERT_EQ(0, vdevice_alloc(self->fd, viommu_id, self->dev_id, VSID,
+				   &vdev_id));
+
+	/* From slot 5 across the end: TLBIs, CFGIs, syncs, a CFGI_STE */
+	ring[5] = va(0x800, 0);
+	ring[6] = (struct cmd){ { OP_CFGI_CD | CFGI_SID(VSID) | CFGI_SSID(0),
+				  CFGI_LEAF } };
+	ring[7] = sync_cmd(SYNC_CS_SEV, 0, 0);
+	ring[0] = (struct cmd){ { OP_CFGI_CD_ALL | CFGI_SID(VSID), 0 } };
+	ring[1] = (struct cmd){ { OP_CFGI_STE | CFGI_SID(VSID), 0 } };
+	ring[2] = va(0x800, 1);
+	ring[3] = sync_cmd(SYNC_CS_NONE, 0, 0);
+	done[0] = ring[5];
+	done[1] = (struct cmd){ { OP_CFGI_CD | CFGI_SID(self->sid), CFGI_LEAF } };
+	done[2] = (struct cmd){ { OP_CFGI_CD_ALL | CFGI_SID(self->sid), 0 } };
+	done[3] = ring[2];
+
+	n = trace_begin(self, "a guest queue with virtual StreamIDs");
+	head = 5;
+	ASSERT_EQ(0, inv_ring_out(self->fd, viommu_id, ring, 8, &head, 8 | 4,
+				  &out));
+	EXPECT_EQ(IOMMU_HWPT_INVALIDATE_OUT_HANDBACK, out);
+	EXPECT_EQ(8 | 1, head);
+	/* The VMM carries out the CFGI_STE and resumes after it */
+	head++;
+	ASSERT_EQ(0, inv_ring_out(self->fd, viommu_id, ring, 8, &head, 8 | 4,
+				  &out));
+	EXPECT_EQ(0, out);
+	EXPECT_EQ(8 | 4, head);
+	trace_expect(n, done, 4);
+	trace_end(self, n);
+
+	/* The host StreamID, or any the VMM did not give, is the guest's error */
+	ring[0] = va(0x801, 0);
+	ring[1] = (struct cmd){ { OP_CFGI_CD_ALL | CFGI_SID(VSID + 1), 0 } };
+	ring[2] = va(0x801, 1);
+	n = trace_begin(self, "an unknown virtual StreamID");
+	head = 0;
+	EXPECT_ERRNO(EIO, inv_ring(self->fd, viommu_id, ring, 8, &head, 3));
+	EXPECT_EQ(1, head);
+	if (self->sid != VSID) {
+		ring[1].w[0] = OP_CFGI_CD_ALL | CFGI_SID(self->sid);
+		EXPECT_ERRNO(EIO, inv_ring(self->fd, viommu_id, ring, 8, &head,
+					   3));
+		EXPECT_EQ(1, head);
+	}
+	trace_expect(n, ring, 1);
+	trace_end(self, n);
+
+	/* Without ATS on the device, an ATC_INV is the guest's error too */
+	ring[0] = (struct cmd){ { OP_ATC_INV | CFGI_SID(VSID), 0x1000 } };
+	num = 1;
+	EXPECT_ERRNO(EIO, inv_linear(self->fd, viommu_id, ring, &num));
+	EXPECT_EQ(0, num);
+
+	EXPECT_EQ(0, destroy(self->fd, vdev_id));
+	/* Its ID destroyed, the device is no longer found */
+	ring[0] = (struct cmd){ { OP_CFGI_CD_ALL | CFGI_SID(VSID), 0 } };
+	num = 1;
+	EXPECT_ERRNO(EIO, inv_linear(self->fd, viommu_id, ring, &num));
+	EXPECT_EQ(0, destroy(self->fd, viommu_id));
+}
+
+/* A nested HWPT allocated on the vIOMMU, as a VMM written for mainline does */
+TEST_F(smmu_nested, viommu_nested_hwpt)
+{
+	struct iommu_hwpt_arm_smmuv3 ste = {
+		.ste = { STE_V | STE_CFG_S1 | CD_TABLE_IPA, 0 },
+	};
+	struct cmd c = { { OP_CFGI_CD_ALL | CFGI_SID(VSID), 0 } };
+	struct cmd want = { { OP_CFGI_CD_ALL | CFGI_SID(self->sid), 0 } };
+	__u32 viommu_id, vdev_id, hwpt_id, num = 1;
+	unsigned int n;
+
+	ASSERT_EQ(0, viommu_alloc(self->fd, self->dev_id, self->s2_id,
+				  IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &viommu_id));
+	ASSERT_EQ(0, vdevice_alloc(self->fd, viommu_id, self->dev_id, VSID,
+				   &vdev_id));
+	ASSERT_EQ(0, _test_cmd_hwpt_alloc(self->fd, self->dev_id, viommu_id, 0,
+					  0, &hwpt_id,
+					  IOMMU_HWPT_DATA_ARM_SMMUV3, &ste,
+					  sizeof(ste)));
+	ASSERT_EQ(0, vfio_attach(self->vfio_fd, hwpt_id));
+	n = trace_begin(self, "on a nested HWPT allocated on the vIOMMU");
+	EXPECT_EQ(0, inv_linear(self->fd, viommu_id, &c, &num));
+	EXPECT_EQ(1, num);
+	trace_expect(n, &want, 1);
+	trace_end(self, n);
+	ASSERT_EQ(0, vfio_attach(self->vfio_fd, self->nested_id));
+	EXPECT_EQ(0, destroy(self->fd, hwpt_id));
+	EXPECT_EQ(0, destroy(self->fd, vdev_id));
+	EXPECT_EQ(0, destroy(self->fd, viommu_id));
+}
+
+/*
+ * Closing the VFIO cdev first unbinds the device: its virtual StreamID then
+ * names nothing, and the vDEVICE is still there to destroy.
+ */
+TEST_F(smmu_nested, viommu_device_closed_first)
+{
+	struct cmd c = { { OP_CFGI_CD_ALL | CFGI_SID(VSID), 0 } };
+	__u32 viommu_id, vdev_id, num = 1;
+
+	ASSERT_EQ(0, viommu_alloc(self->fd, self->dev_id, self->s2_id,
+				  IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &viommu_id));
+	ASSERT_EQ(0, vdevice_alloc(self->fd, viommu_id, self->dev_id, VSID,
+				   &vdev_id));
+	ASSERT_EQ(0, close(self->vfio_fd));
+	self->vfio_fd = -1;
+	EXPECT_ERRNO(EIO, inv_linear(self->fd, viommu_id, &c, &num));
+	EXPECT_EQ(0, num);
+	EXPECT_EQ(0, destroy(self->fd, vdev_id));
+	EXPECT_EQ(0, destroy(self->fd, viommu_id));
+}
+
 TEST_HARNESS_MAIN
