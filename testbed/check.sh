@@ -21,16 +21,29 @@ step "series applies to the base"
 apply=$BUILD/apply
 mkdir -p "$BUILD/check"
 
-step "user-space tests of the iterator (tools/testing/iommu-user-array)"
-make -s -C "$apply/tools/testing/iommu-user-array" check >"$BUILD/check/user-array.log" 2>&1 ||
-	{ tail -n 30 "$BUILD/check/user-array.log" >&2; bad "tools/testing/iommu-user-array"; }
-grep -a '^iommu-user-array:' "$BUILD/check/user-array.log" || true
+# present: true when the series has PATH; KERNEL=7.3 says so plainly for
+# the parts of the series not ported yet, and fails nothing in their place.
+present() {
+	[ -e "$apply/$1" ] && return 0
+	[ "$KERNEL" = 6.12 ] && die "the series has no $1"
+	step "  NOT RUN: the $KERNEL series has no $1 yet"
+	return 1
+}
 
-step "Coccinelle rules: samples, the series (no report), the base (reports 6.12)"
-"$apply/scripts/coccinelle/iommu/tests/run.sh" "$apply" \
-	--base "$BUILD/base/$(base_version)" >"$BUILD/check/cocci.log" 2>&1 ||
-	{ tail -n 30 "$BUILD/check/cocci.log" >&2; bad "Coccinelle rules (log: build/check/cocci.log)"; }
-grep -aE '^ *(time|[a-z_]+: [0-9.]+ ?s)|all checks passed' "$BUILD/check/cocci.log" | tail -n 8 || true
+step "user-space tests of the iterator (tools/testing/iommu-user-array)"
+if present tools/testing/iommu-user-array; then
+	make -s -C "$apply/tools/testing/iommu-user-array" check >"$BUILD/check/user-array.log" 2>&1 ||
+		{ tail -n 30 "$BUILD/check/user-array.log" >&2; bad "tools/testing/iommu-user-array"; }
+	grep -a '^iommu-user-array:' "$BUILD/check/user-array.log" || true
+fi
+
+step "Coccinelle rules: samples, the series (no report), the base (reports $KERNEL)"
+if present scripts/coccinelle/iommu/tests/run.sh; then
+	"$apply/scripts/coccinelle/iommu/tests/run.sh" "$apply" \
+		--base "$BUILD/base/$(base_version)" >"$BUILD/check/cocci.log" 2>&1 ||
+		{ tail -n 30 "$BUILD/check/cocci.log" >&2; bad "Coccinelle rules (log: build/check/cocci.log)"; }
+	grep -aE '^ *(time|[a-z_]+: [0-9.]+ ?s)|all checks passed' "$BUILD/check/cocci.log" | tail -n 8 || true
+fi
 
 step "checkpatch --strict on every patch of the series"
 mkdir -p "$BUILD/check"

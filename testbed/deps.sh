@@ -6,13 +6,16 @@
 
 . "$(dirname "$0")/lib.sh"
 
-want=(make gcc git python3 python3-ply python3-git perl coccinelle "$BASE_PKG" xz-utils bc
+want=(make gcc git python3 python3-ply python3-git perl coccinelle xz-utils bc
       clang libclang-rt-14-dev)
 if [ "${1:-run}" = run ]; then
 	want+=(flex bison libelf-dev libssl-dev cpio ccache rsync kmod
 	       gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static
 	       valgrind gdb)
 fi
+
+# The base kernel's source: 6.12 from bookworm itself
+[ -z "$BASE_SUITE" ] && want+=("$BASE_PKG")
 
 missing=()
 for p in "${want[@]}"; do
@@ -30,8 +33,37 @@ if [ ${#missing[@]} -gt 0 ]; then
 		--no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# add_suite SUITE: let apt see SUITE. Backports suites are never chosen
+# unless a package is asked for by version or with -t.
+add_suite() {
+	local src=/etc/apt/sources.list.d/$1.sources
+	[ -e "$src" ] && return 0
+	step "adding the $1 suite ($src)"
+	printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' \
+		"Suites: $1" 'Components: main' \
+		'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+		$SUDO tee "$src" >/dev/null
+}
+
+# The 7.3 base from trixie-backports: that one package at the version pinned
+# in lib.sh, asked for by version and not with -t, which would also upgrade
+# the machine's own packages that the suite carries (linux-libc-dev).
+if [ -n "$BASE_SUITE" ] && [ "$(base_version)" != "$BASE_MADE_ON" ]; then
+	if [ -n "$(base_version)" ]; then
+		step "WARNING: $BASE_PKG $(base_version) is installed, the series was made on $BASE_MADE_ON; keeping it"
+	else
+		add_suite "$BASE_SUITE"
+		step "installing $BASE_PKG $BASE_MADE_ON from $BASE_SUITE"
+		$SUDO apt-get update -q >/dev/null
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+			--no-install-recommends "$BASE_PKG=$BASE_MADE_ON" >/dev/null
+		[ "$(base_version)" = "$BASE_MADE_ON" ] ||
+			die "$BASE_PKG $BASE_MADE_ON from $BASE_SUITE did not install"
+	fi
+fi
+
 # QEMU from bookworm-backports, at the version pinned in lib.sh; everything
-# else stays on bookworm (backports is never chosen unless asked for).
+# else stays on bookworm.
 qemu_ok() {
 	local p
 	for p in "${QEMU_PKGS[@]}"; do
@@ -40,14 +72,7 @@ qemu_ok() {
 	done
 }
 if [ "${1:-run}" = run ] && ! qemu_ok; then
-	src=/etc/apt/sources.list.d/$QEMU_SUITE.sources
-	if [ ! -e "$src" ]; then
-		step "adding the $QEMU_SUITE suite ($src)"
-		printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' \
-			"Suites: $QEMU_SUITE" 'Components: main' \
-			'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
-			$SUDO tee "$src" >/dev/null
-	fi
+	add_suite "$QEMU_SUITE"
 	step "installing QEMU $QEMU_VERSION from $QEMU_SUITE"
 	$SUDO apt-get update -q >/dev/null
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \

@@ -17,6 +17,18 @@ git diff --quiet HEAD && git diff --cached --quiet ||
 [ -z "$(git ls-files --others --exclude-standard)" ] ||
 	die "build/linux has untracked files: git add them or remove them"
 
+# 7.3: the series is whole format-patch files, one per commit, each with its
+# own version of every file it touches.
+if [ "$PATCH_FORMAT" = whole ]; then
+	rm -f "$PATCHES"/*.patch
+	mkdir -p "$PATCHES"
+	git format-patch -q --no-signature --zero-commit --full-index \
+		-o "$PATCHES" base..HEAD
+	(cd "$PATCHES" && ls -- *.patch) >"$PATCHES/series"
+	step "exported $(wc -l <"$PATCHES/series") patches to ${PATCHES#"$TOP"/}"
+	exit 0
+fi
+
 # Files the series adds: copy them over, and remove those the series
 # added before (patches/added-files) but adds no longer. Nothing else under
 # the kernel paths here is touched.

@@ -24,16 +24,16 @@ cc=gcc
 export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=testbed KBUILD_BUILD_HOST=testbed
 export CCACHE_BASEDIR=$src CCACHE_NOHASHDIR=1
 
-frags=("$TESTBED/config/common.config" "$TESTBED/config/$arch.config"
+frags=("$CONFIG_DIR/common.config" "$CONFIG_DIR/$arch.config"
        "$src/tools/testing/selftests/iommu/config")
 if [ "$flavour" != base ]; then
 	for f in series.config "series-$arch.config"; do
-		[ -f "$TESTBED/config/$f" ] && frags+=("$TESTBED/config/$f")
+		[ -f "$CONFIG_DIR/$f" ] && frags+=("$CONFIG_DIR/$f")
 	done
 fi
 # modular and noiommufd: the series with IOMMUFD as a module and without
 # it, built but not booted
-case $flavour in modular | noiommufd) frags+=("$TESTBED/config/$flavour.config") ;; esac
+case $flavour in modular | noiommufd) frags+=("$CONFIG_DIR/$flavour.config") ;; esac
 
 step "$arch ($flavour): configuring (allnoconfig + ${#frags[@]} fragments)"
 cat "${frags[@]}" >"$kb/fragments.config"

@@ -8,13 +8,49 @@ set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
 TESTBED=$TOP/testbed
 
-# The Debian package the series was made on, and where it is installed.
-BASE_PKG=linux-source-6.12
-BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
-BASE_MADE_ON=$(cat "$TESTBED/base-version")
+# The base kernel and the series made for it. KERNEL=6.12 (the default) is
+# Debian's linux-source-6.12 and the series in patches/ with its added files
+# at their kernel paths here; KERNEL=7.3 is Debian's mainline source package
+# and the series in mainline/patches/, whole git format-patch files applied
+# with git am. Each has its own build directory.
+KERNEL=${KERNEL:-6.12}
+case $KERNEL in
+6.12)
+	BASE_PKG=linux-source-6.12
+	BASE_SUITE=
+	BASE_MADE_ON=$(cat "$TESTBED/base-version")
+	SERIES_ROOT=$TOP
+	CONFIG_DIR=$TESTBED/config
+	EXPECT=${EXPECT:-$TESTBED/expect}
+	BASE_PATCH_LIST=$TESTBED/base-patches
+	PATCH_FORMAT=split
+	COVER_LETTER=$TESTBED/cover-letter
+	BUILD=${BUILD:-$TOP/build}
+	;;
+7.3)
+	# From trixie-backports: only this package, at this version; it
+	# depends on binutils and xz-utils alone, which bookworm's satisfy.
+	BASE_PKG=linux-source-7.3
+	BASE_SUITE=trixie-backports
+	BASE_MADE_ON=7.3.4-1~bpo13+1
+	SERIES_ROOT=$TOP/mainline
+	CONFIG_DIR=$SERIES_ROOT/config
+	EXPECT=${EXPECT:-$SERIES_ROOT/expect}
+	BASE_PATCH_LIST=$SERIES_ROOT/base-patches
+	PATCH_FORMAT=whole
+	COVER_LETTER=$SERIES_ROOT/cover-letter
+	BUILD=${BUILD:-$TOP/build/7.3}
+	;;
+*)
+	echo "testbed: error: unknown KERNEL=$KERNEL (6.12 or 7.3)" >&2
+	exit 1
+	;;
+esac
+BASE_TARBALL=/usr/src/$BASE_PKG.tar.xz
+PATCHES=$SERIES_ROOT/patches
+export KERNEL BUILD EXPECT
 
 # The QEMU both guests boot: bookworm's 7.2 emulates a stage-1-only SMMUv3,
 # bookworm-backports' 10.0 a nesting-capable one (stage 1 and stage 2).

@@ -12,7 +12,7 @@ rm -rf "$out"
 git -C "$BUILD/apply" format-patch -q --cover-letter --no-signature \
 	--base=base -o "$out" base..HEAD
 cover=$(ls "$out"/0000-cover-letter.patch)
-python3 - "$cover" "$TESTBED/cover-letter" <<'PY'
+python3 - "$cover" "$COVER_LETTER" <<'PY'
 import sys
 cover, text = sys.argv[1], open(sys.argv[2]).read()
 subject, body = text.split('\n', 1)

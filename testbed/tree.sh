@@ -8,9 +8,11 @@
 #
 # build/linux is a git repository whose first commit, tagged "base", is the
 # unmodified Debian source. The series is applied in the worktree build/apply,
-# one commit per patch in patches/series: its changes to files of the base,
-# plus the files it adds (patches/added-files names them, the copies at their
-# kernel paths in this repository hold them). build/src is then moved to the
+# one commit per patch in patches/series. For 6.12 a patch holds its changes
+# to files of the base, plus the files it adds (patches/added-files names
+# them, the copies at their kernel paths in this repository hold them); for
+# 7.3 (KERNEL=7.3, mainline/patches/) each patch is whole and goes in with
+# git am. With KERNEL=7.3 every path below is under build/7.3/. build/src is then moved to the
 # result, so only files that changed since the last run get new timestamps
 # and kernel builds stay incremental.
 
@@ -67,55 +69,73 @@ unhide_new_files() {
 }
 
 # Print the commit of the series applied to the base. With "base", apply
-# only the patches listed in testbed/base-patches (the base's own selftests
-# do not compile without the first one), or in the file $BASE_PATCHES names,
-# and none of the added files.
+# only the patches listed in $BASE_PATCH_LIST (6.12's own selftests do not
+# compile without the first one), or in the file $BASE_PATCHES names, and
+# none of the added files.
 series_commit() {
-	local apply=$BUILD/apply p n=0 list=$TOP/patches/series
-	local tmp=$BUILD/apply-msg f
-	[ "${1:-}" = base ] && list=${BASE_PATCHES:-$TESTBED/base-patches}
+	local apply=$BUILD/apply p n=0 list=$PATCHES/series
+	[ "${1:-}" = base ] && list=${BASE_PATCHES:-$BASE_PATCH_LIST}
 	if [ ! -e "$apply/.git" ]; then
 		git -C "$REPO" worktree prune
 		git -C "$REPO" worktree add -q --detach "$apply" base
 	fi
 	git -C "$apply" checkout -q -f --detach base
 	git -C "$apply" clean -q -fdx
-	mkdir -p "$tmp"
 	[ -f "$list" ] || die "no $list"
 	while read -r p; do
 		case $p in '' | '#'*) continue ;; esac
 		n=$((n + 1))
-		# The patch's changes to files of the base ...
-		git mailinfo "$tmp/msg" "$tmp/diff" <"$TOP/patches/$p" >"$tmp/info" ||
-			die "patches/$p is not a patch"
-		if [ -s "$tmp/diff" ]; then
-			git -C "$apply" apply --index --whitespace=nowarn "$tmp/diff" ||
-				die "patches/$p does not apply to $BASE_PKG $(base_version)"
+		if [ "$PATCH_FORMAT" = whole ]; then
+			apply_whole "$apply" "$PATCHES/$p"
+		else
+			apply_split "$apply" "$p" "${1:-}"
 		fi
-		# ... and the files it adds, as this repository holds them.
-		if [ "${1:-}" != base ] && [ -f "$TOP/patches/added-files" ]; then
-			awk -v p="$p" '$1 == p { print $2 }' "$TOP/patches/added-files" |
-				while read -r f; do
-					[ -f "$TOP/$f" ] || die "patches/added-files: $f is missing"
-					install -D -m "$(stat -c %a "$TOP/$f")" "$TOP/$f" "$apply/$f"
-					git -C "$apply" add -f "$f"
-				done
-		fi
-		{
-			sed -n 's/^Subject: //p' "$tmp/info"
-			echo
-			cat "$tmp/msg"
-		} >"$tmp/message"
-		GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
-		GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
-		GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
-		GIT_COMMITTER_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
-		GIT_COMMITTER_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
-		GIT_COMMITTER_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
-			git -C "$apply" commit -q --allow-empty --cleanup=verbatim -F "$tmp/message"
 	done <"$list"
-	step "series: $n patches applied${1:+ (base only: testbed/base-patches)}"
+	step "series: $n patches applied${1:+ (base only: ${list#"$TOP"/})}"
 	git -C "$apply" rev-parse HEAD
+}
+
+# apply_whole TREE PATCH: a git format-patch file, as a maintainer applies it;
+# the committer is the author, at the author's date, so that the same series
+# always gives the same commits.
+apply_whole() {
+	[ -f "$2" ] || die "no patch $2"
+	git -C "$1" -c user.name=testbed -c user.email=testbed@localhost \
+		am -q --committer-date-is-author-date --whitespace=nowarn "$2" >&2 ||
+		{ git -C "$1" am --abort 2>/dev/null; die "${2#"$TOP"/} does not apply to $BASE_PKG $(base_version)"; }
+}
+
+# apply_split TREE PATCH [base]: one patch of the 6.12 layout: its changes to
+# files of the base, plus the files it adds as this repository holds them.
+apply_split() {
+	local apply=$1 p=$2 tmp=$BUILD/apply-msg f
+	mkdir -p "$tmp"
+	git mailinfo "$tmp/msg" "$tmp/diff" <"$PATCHES/$p" >"$tmp/info" ||
+		die "patches/$p is not a patch"
+	if [ -s "$tmp/diff" ]; then
+		git -C "$apply" apply --index --whitespace=nowarn "$tmp/diff" ||
+			die "patches/$p does not apply to $BASE_PKG $(base_version)"
+	fi
+	if [ "${3:-}" != base ] && [ -f "$PATCHES/added-files" ]; then
+		awk -v p="$p" '$1 == p { print $2 }' "$PATCHES/added-files" |
+			while read -r f; do
+				[ -f "$TOP/$f" ] || die "patches/added-files: $f is missing"
+				install -D -m "$(stat -c %a "$TOP/$f")" "$TOP/$f" "$apply/$f"
+				git -C "$apply" add -f "$f"
+			done
+	fi
+	{
+		sed -n 's/^Subject: //p' "$tmp/info"
+		echo
+		cat "$tmp/msg"
+	} >"$tmp/message"
+	GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
+	GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
+	GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
+	GIT_COMMITTER_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
+	GIT_COMMITTER_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
+	GIT_COMMITTER_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
+		git -C "$apply" commit -q --allow-empty --cleanup=verbatim -F "$tmp/message"
 }
 
 checkout_src() {
@@ -132,7 +152,7 @@ ensure_base
 case ${1:-src} in
 src)
 	if [ "${2:-}" = base ]; then
-		step "build/src: the base kernel with only the patches in testbed/base-patches"
+		step "build/src: the base kernel with only the patches in ${BASE_PATCH_LIST#"$TOP"/}"
 		rev=$(series_commit base)
 		checkout_src "$rev"
 	else
