@@ -9,7 +9,7 @@
 want=(make gcc git python3 python3-ply python3-git perl coccinelle xz-utils bc
       clang libclang-rt-14-dev)
 if [ "${1:-run}" = run ]; then
-	want+=(flex bison libelf-dev libssl-dev cpio ccache rsync kmod
+	want+=(flex bison libelf-dev libssl-dev cpio ccache rsync kmod libcap-dev
 	       gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static
 	       valgrind gdb)
 fi
@@ -81,23 +81,28 @@ if [ "${1:-run}" = run ] && ! qemu_ok; then
 	qemu_ok || die "QEMU $QEMU_VERSION from $QEMU_SUITE did not install"
 fi
 
-# The arm64 guest needs an arm64 static busybox: fetch Debian's package
-# without installing it.
-if [ "${1:-run}" = run ]; then
-	deb=$BUILD/deps/busybox-arm64
-	if [ ! -x "$deb/bin/busybox" ]; then
-		step "fetching busybox-static:arm64 from Debian"
-		if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-			$SUDO dpkg --add-architecture arm64
-			$SUDO apt-get update -q >/dev/null
-		fi
-		mkdir -p "$BUILD/deps"
-		# (apt warns that root downloads outside its sandbox: expected)
-		(cd "$BUILD/deps" && rm -f busybox-static_*_arm64.deb &&
-			apt-get download -q busybox-static:arm64 >/dev/null 2>&1) ||
-			{ $SUDO apt-get update -q >/dev/null &&
-			  (cd "$BUILD/deps" && apt-get download -q busybox-static:arm64 >/dev/null); }
-		dpkg -x "$BUILD"/deps/busybox-static_*_arm64.deb "$deb"
+# The arm64 guest needs an arm64 static busybox, and its selftests (7.3's
+# link libcap) libcap's static library and header: fetch Debian's packages
+# without installing them.
+fetch_arm64() {
+	local pkg=$1 dir=$2
+	step "fetching $pkg:arm64 from Debian"
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		$SUDO dpkg --add-architecture arm64
+		$SUDO apt-get update -q >/dev/null
 	fi
+	mkdir -p "$BUILD/deps"
+	# (apt warns that root downloads outside its sandbox: expected)
+	(cd "$BUILD/deps" && rm -f "${pkg}"_*_arm64.deb &&
+		apt-get download -q "$pkg:arm64" >/dev/null 2>&1) ||
+		{ $SUDO apt-get update -q >/dev/null &&
+		  (cd "$BUILD/deps" && apt-get download -q "$pkg:arm64" >/dev/null); }
+	dpkg -x "$BUILD/deps/${pkg}"_*_arm64.deb "$dir"
+}
+if [ "${1:-run}" = run ]; then
+	[ -x "$BUILD/deps/busybox-arm64/bin/busybox" ] ||
+		fetch_arm64 busybox-static "$BUILD/deps/busybox-arm64"
+	[ -f "$BUILD/deps/libcap-arm64/usr/lib/aarch64-linux-gnu/libcap.a" ] ||
+		fetch_arm64 libcap-dev "$BUILD/deps/libcap-arm64"
 fi
 exit 0

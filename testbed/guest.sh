@@ -41,7 +41,7 @@ arm64)
 	      -trace "events=$TESTBED/smmu-trace-events" -D "$trace")
 	# QEMU's SMMUv3 has no S2FWB: nesting is only allowed by the driver's
 	# unsafe switch, which the kernel log and the results report
-	append="console=ttyAMA0 arm_smmu_v3.nesting_without_s2fwb=1"
+	append="console=ttyAMA0${ARM64_UNSAFE_NESTING:+ $ARM64_UNSAFE_NESTING=1}"
 	;;
 esac
 # The version is part of the results: what the emulated IOMMU can do

@@ -14,9 +14,17 @@ out=$BUILD/selftests/$flavour-$arch
 root=$BUILD/initramfs/$flavour-$arch
 cpio=$BUILD/initramfs/$flavour-$arch.cpio
 
+# The selftests link libcap (7.3's do; 6.12's take nothing from it)
+incs="-isystem $kb/usr/include"
+libs="-static -lcap -lpthread"
 case $arch in
 x86_64) cross= ; busybox=/bin/busybox ;;
-arm64) cross=aarch64-linux-gnu- ; busybox=$BUILD/deps/busybox-arm64/bin/busybox ;;
+arm64)
+	cross=aarch64-linux-gnu-
+	busybox=$BUILD/deps/busybox-arm64/bin/busybox
+	incs+=" -isystem $BUILD/deps/libcap-arm64/usr/include"
+	libs="-L$BUILD/deps/libcap-arm64/usr/lib/aarch64-linux-gnu $libs"
+	;;
 esac
 [ -x "$busybox" ] || die "no busybox for $arch at $busybox (run testbed/deps.sh)"
 [ -d "$kb/usr/include/linux" ] || die "no installed headers in $kb/usr/include (build the kernel first)"
@@ -30,7 +38,7 @@ mkdir -p "$out" "$BUILD/logs"
 log=$BUILD/logs/selftests-$flavour-$arch.log
 make -C "$src/tools/testing/selftests/iommu" OUTPUT="$out" \
 	CROSS_COMPILE="$cross" ARCH="$arch" \
-	KHDR_INCLUDES="-isystem $kb/usr/include" LDLIBS="-static -lpthread" \
+	KHDR_INCLUDES="$incs" LDLIBS="$libs" \
 	>"$log" 2>&1 || { tail -n 30 "$log" >&2; die "selftests did not build, see $log"; }
 touch "$out"
 

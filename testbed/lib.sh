@@ -27,6 +27,9 @@ case $KERNEL in
 	BASE_PATCH_LIST=$TESTBED/base-patches
 	PATCH_FORMAT=split
 	COVER_LETTER=$TESTBED/cover-letter
+	# The series' own unsafe switch that lets QEMU's SMMU (no S2FWB) nest
+	ARM64_UNSAFE_NESTING=arm_smmu_v3.nesting_without_s2fwb
+	CHECKPATCH_EXCEPTIONS=$TESTBED/checkpatch-exceptions
 	BUILD=${BUILD:-$TOP/build}
 	;;
 7.3)
@@ -41,6 +44,8 @@ case $KERNEL in
 	BASE_PATCH_LIST=$SERIES_ROOT/base-patches
 	PATCH_FORMAT=whole
 	COVER_LETTER=$SERIES_ROOT/cover-letter
+	ARM64_UNSAFE_NESTING=
+	CHECKPATCH_EXCEPTIONS=$SERIES_ROOT/checkpatch-exceptions
 	BUILD=${BUILD:-$TOP/build/7.3}
 	;;
 *)
@@ -119,19 +124,22 @@ kimage() {
 	esac
 }
 
-# checkpatch_except PATCH: the checkpatch types testbed/checkpatch-exceptions
+# checkpatch_except PATCH: the checkpatch types $CHECKPATCH_EXCEPTIONS
 # lets PATCH (a format-patch file) raise, comma-separated; each is explained
 # in the patch's message.
 checkpatch_except() {
 	awk -v p="$(basename "$1" | sed 's/^[0-9]\{4\}-//')" '$1 == p { printf "%s%s", s, $2; s = "," }' \
-		"$TESTBED/checkpatch-exceptions"
+		"$CHECKPATCH_EXCEPTIONS"
 }
 
 # checkpatch_one TREE PATCH: print what checkpatch --strict finds in PATCH,
-# less its exceptions; nothing when the patch is clean.
+# less its exceptions; nothing when the patch is clean. The trees are made
+# from source packages without git history, in which checkpatch cannot look
+# up the commit a Fixes: tag names (UNKNOWN_COMMIT_ID): not a finding here.
 checkpatch_one() {
 	local ignore
 	ignore=$(checkpatch_except "$2")
+	ignore=UNKNOWN_COMMIT_ID${ignore:+,$ignore}
 	(cd "$1" && scripts/checkpatch.pl --strict --quiet ${ignore:+--ignore "$ignore"} "$2" 2>&1) || true
 }
 

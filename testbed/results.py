@@ -24,7 +24,8 @@ RESULTS = os.path.join(os.environ.get('BUILD', os.path.join(TOP, 'build')), 'res
 
 GUESTS = {
     'x86_64': ('x86_64, VT-d', re.compile(r'DMAR: dmar\d+: Using Queued invalidation')),
-    'arm64': ('arm64, SMMUv3', re.compile(r'arm-smmu-v3 \S+: ias \d+-bit, oas \d+-bit')),
+    # 7.3 no longer prints the input address size
+    'arm64': ('arm64, SMMUv3', re.compile(r'arm-smmu-v3 \S+: (?:ias \d+-bit, )?oas \d+-bit')),
 }
 SMMU_FEATURES = re.compile(GUESTS['arm64'][1].pattern + r' \(features (0x[0-9a-f]+)\)')
 FEAT_NESTING = 1 << 19   # ARM_SMMU_FEAT_NESTING: stage 1 and stage 2
@@ -226,6 +227,9 @@ def nesting_cell(guest):
     if guest['unsafe']:
         return (f'yes (SMMUv3 stage 1 + stage 2; no S2FWB: allowed by '
                 f'{guest["unsafe"]}=1, unsafe)')
+    if os.environ.get('KERNEL') == '7.3':
+        return ('no (the SMMU has stage 1 + stage 2, but neither S2FWB nor a '
+                'CANWBS root complex, without which 7.3 allocates no vIOMMU)')
     return 'yes (SMMUv3 stage 1 + stage 2)'
 
 
