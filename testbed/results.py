@@ -41,6 +41,7 @@ class Suite:
         self.passed, self.failed, self.skipped = [], [], []
         self.planned = None
         self.problems = []
+        self.rows = 0
 
     def add(self, ok, case, directive, reason):
         if directive == 'SKIP':
@@ -55,6 +56,8 @@ class Suite:
 
     def cell(self):
         s = f'{len(self.passed)} pass, {len(self.failed)} fail, {len(self.skipped)} skip'
+        if self.rows:
+            s += f' ({self.rows} table rows)'
         if self.problems:
             s += ' (' + '; '.join(self.problems) + ')'
         return s
@@ -69,7 +72,8 @@ def clean(line):
 
 def parse_kunit(lines):
     """KUnit prints KTAP at boot: suites at indent 4, their cases at indent 8
-    (parameterised cases deeper, counted once), the suite verdict at 0."""
+    (the rows of a parameterised case deeper, counted once and shown as
+    table rows), the suite verdict at 0."""
     suites, cur, tap = {}, None, []
     for raw in lines:
         if 'TESTBED-KUNIT-DONE' in raw:
@@ -91,6 +95,10 @@ def parse_kunit(lines):
         m = RESULT.match(line[4:]) if line.startswith('    ') and not line.startswith('     ') else None
         if m:
             cur.add(m.group(1) == 'ok', m.group(3), m.group(4), m.group(5))
+            continue
+        # A parameterised case's rows, one level deeper: shown, not counted
+        if RESULT.match(line[8:]) and line.startswith('        ') and not line.startswith('         '):
+            cur.rows += 1
             continue
         m = RESULT.match(line)
         if m and m.group(3) == cur.name:
@@ -295,7 +303,9 @@ def main():
         f.write(tab + '\n')
     if readme and not failures:
         text = open(readme).read()
-        begin, end = '<!-- results:begin -->', '<!-- results:end -->'
+        # The series' table, or another flavour's where the file has one
+        tag = 'results' if flavour == 'series' else f'results-{flavour}'
+        begin, end = f'<!-- {tag}:begin -->', f'<!-- {tag}:end -->'
         if begin in text and end in text:
             pre, rest = text.split(begin, 1)
             post = rest.split(end, 1)[1]

@@ -21,7 +21,7 @@ for arch in $arches; do
 	"$TESTBED/guest.sh" "$arch" "$flavour"
 done
 readme=()
-[ "$flavour" = series ] && [ "$arches" = "x86_64 arm64" ] && readme=(--readme "$TOP/README.md")
+[ "$arches" = "x86_64 arm64" ] && readme=(--readme "$SERIES_ROOT/README.md")
 step "results"
 # shellcheck disable=SC2086
 python3 "$TESTBED/results.py" "$flavour" $arches "${readme[@]}"
