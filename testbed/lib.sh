@@ -29,6 +29,8 @@ case $KERNEL in
 	COVER_LETTER=$TESTBED/cover-letter
 	# The series' own unsafe switch that lets QEMU's SMMU (no S2FWB) nest
 	ARM64_UNSAFE_NESTING=arm_smmu_v3.nesting_without_s2fwb
+	# The option that builds the iterator (make modular)
+	ITERATOR_CONFIG=CONFIG_IOMMUFD_USER_ARRAY
 	CHECKPATCH_EXCEPTIONS=$TESTBED/checkpatch-exceptions
 	BUILD=${BUILD:-$TOP/build}
 	;;
@@ -45,6 +47,7 @@ case $KERNEL in
 	PATCH_FORMAT=whole
 	COVER_LETTER=$SERIES_ROOT/cover-letter
 	ARM64_UNSAFE_NESTING=
+	ITERATOR_CONFIG=CONFIG_IOMMUFD_DRIVER_CORE
 	CHECKPATCH_EXCEPTIONS=$SERIES_ROOT/checkpatch-exceptions
 	BUILD=${BUILD:-$TOP/build/7.3}
 	;;

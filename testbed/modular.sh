@@ -12,14 +12,14 @@
 "$TESTBED/tree.sh" src
 for arch in ${ARCHES:-x86_64 arm64}; do
 	"$TESTBED/kernel.sh" "$arch" modular
-	grep -q '^CONFIG_IOMMUFD_USER_ARRAY=y$' "$BUILD/kbuild/modular-$arch/.config" ||
+	grep -q "^$ITERATOR_CONFIG=y\$" "$BUILD/kbuild/modular-$arch/.config" ||
 		die "$arch: the iterator is not built in with IOMMUFD=m"
 	[ -f "$BUILD/kbuild/modular-$arch/drivers/iommu/iommufd/iommufd.ko" ] ||
 		die "$arch: no iommufd.ko"
 	step "$arch: IOMMUFD=m builds, iommufd.ko and the built-in iterator: OK"
 
 	"$TESTBED/kernel.sh" "$arch" noiommufd
-	! grep -q '^CONFIG_IOMMUFD_USER_ARRAY=' "$BUILD/kbuild/noiommufd-$arch/.config" ||
+	! grep -q "^$ITERATOR_CONFIG=" "$BUILD/kbuild/noiommufd-$arch/.config" ||
 		die "$arch: the iterator is built without IOMMUFD"
 	step "$arch: builds without IOMMUFD, and without the iterator: OK"
 done

@@ -5,7 +5,9 @@
 # testbed/checkpatch-exceptions) and builds for x86_64: the kernel with the
 # test bed's config, incrementally from the patch before, without a compiler
 # warning, and the iommu selftests whenever the patch touches them or the
-# uAPI. Prints one line per patch and exits non-zero if any line failed.
+# uAPI (with KERNEL=7.3 also the iterator's user-space tests whenever the
+# patch touches them or the iterator). Prints one line per patch and exits
+# non-zero if any line failed.
 #
 # It builds with kernel.sh, in the tree and the build directory of make
 # run's x86_64 guest (build/src, build/kbuild/series-x86_64), and ends at the
@@ -81,6 +83,22 @@ for i in "${!commits[@]}"; do
 			verdict=FAIL
 			notes+=("selftests FAILED ($log)")
 		fi
+	fi
+
+	# 7.3: the iterator's user-space tests, whenever the patch touches
+	# them or the iterator (6.12's patches added files in their final
+	# version only, so its harness builds at the end of the series alone)
+	if [ "$PATCH_FORMAT" = whole ] && [ -d "$src/tools/testing/iommu-user-array" ] &&
+	   git -C "$src" diff --name-only "$c^" "$c" |
+		grep -qE '^(tools/testing/iommu-user-array/|drivers/iommu/iommufd/user_data_array|include/linux/iommu_user_data_array\.h)'; then
+		if make -s -C "$src/tools/testing/iommu-user-array" check >>"$log" 2>&1; then
+			notes+=("user-space tests pass")
+		else
+			tail -n 20 "$log" >&2
+			verdict=FAIL
+			notes+=("user-space tests FAILED ($log)")
+		fi
+		git -C "$src" clean -q -fdx tools/testing/iommu-user-array
 	fi
 
 	[ "$verdict" = OK ] || fail=1
