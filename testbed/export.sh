@@ -22,7 +22,7 @@ git diff --quiet HEAD && git diff --cached --quiet ||
 if [ "$PATCH_FORMAT" = whole ]; then
 	rm -f "$PATCHES"/*.patch
 	mkdir -p "$PATCHES"
-	git format-patch -q --no-signature --zero-commit --full-index \
+	git format-patch -q -N --no-signature --zero-commit --full-index \
 		-o "$PATCHES" base..HEAD
 	(cd "$PATCHES" && ls -- *.patch) >"$PATCHES/series"
 	step "exported $(wc -l <"$PATCHES/series") patches to ${PATCHES#"$TOP"/}"
