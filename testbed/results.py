@@ -29,6 +29,7 @@ GUESTS = {
 }
 SMMU_FEATURES = re.compile(GUESTS['arm64'][1].pattern + r' \(features (0x[0-9a-f]+)\)')
 FEAT_NESTING = 1 << 19   # ARM_SMMU_FEAT_NESTING: stage 1 and stage 2
+FEAT_S2FWB = 1 << 23     # ARM_SMMU_FEAT_S2FWB: stage 2 forces write-back
 UNSAFE_NESTING = re.compile(r'arm-smmu-v3 \S+: nesting without S2FWB allowed by (\S+):')
 KERNEL_TROUBLE = re.compile(r'WARNING: |BUG: |Oops|Kernel panic|kmemleak|UBSAN:|KASAN:')
 TS = re.compile(r'^\[\s*\d+\.\d+\] ?')
@@ -157,10 +158,10 @@ def expected(flavour):
     return want
 
 
-def smmu_nesting(text):
-    """The arm64 guest's SMMU must be probed with ARM_SMMU_FEAT_NESTING."""
+def smmu_features(text):
+    """The features the arm64 guest's SMMU was probed with, or 0."""
     m = SMMU_FEATURES.search(text)
-    return m is not None and int(m.group(1), 16) & FEAT_NESTING != 0
+    return int(m.group(1), 16) if m else 0
 
 
 def trace_suite(flavour, arch):
@@ -195,7 +196,10 @@ def analyse(flavour, arch):
     if not guest['probed']:
         guest['problems'].append(f'{GUESTS[arch][0]}: IOMMU not probed')
     if arch == 'arm64':
-        guest['nesting'] = smmu_nesting(text)
+        features = smmu_features(text)
+        # The SMMU must be probed with ARM_SMMU_FEAT_NESTING
+        guest['nesting'] = features & FEAT_NESTING != 0
+        guest['s2fwb'] = features & FEAT_S2FWB != 0
         m = UNSAFE_NESTING.search(text)
         guest['unsafe'] = m.group(1) if m else None
         if not guest['nesting']:
@@ -235,9 +239,10 @@ def nesting_cell(guest):
     if guest['unsafe']:
         return (f'yes (SMMUv3 stage 1 + stage 2; no S2FWB: allowed by '
                 f'{guest["unsafe"]}=1, unsafe)')
-    if os.environ.get('KERNEL') == '7.3':
+    if not guest['s2fwb']:
         return ('no (the SMMU has stage 1 + stage 2, but neither S2FWB nor a '
-                'CANWBS root complex, without which 7.3 allocates no vIOMMU)')
+                'CANWBS root complex, without which the kernel nests nothing, '
+                'and no unsafe switch was set)')
     return 'yes (SMMUv3 stage 1 + stage 2)'
 
 

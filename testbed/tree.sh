@@ -12,9 +12,9 @@
 # to files of the base, plus the files it adds (patches/added-files names
 # them, the copies at their kernel paths in this repository hold them); for
 # 7.3 (KERNEL=7.3, mainline/patches/) each patch is whole and goes in with
-# git am. With KERNEL=7.3 every path below is under build/7.3/. build/src is then moved to the
-# result, so only files that changed since the last run get new timestamps
-# and kernel builds stay incremental.
+# git am, and every path here is under build/7.3/. build/src is then moved
+# to the result, so only files that changed since the last run get new
+# timestamps and kernel builds stay incremental.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -96,8 +96,8 @@ series_commit() {
 }
 
 # apply_whole TREE PATCH: a git format-patch file, as a maintainer applies it;
-# the committer is the author, at the author's date, so that the same series
-# always gives the same commits.
+# committed by the bed at the author's date, so that the same series always
+# gives the same commits.
 apply_whole() {
 	[ -f "$2" ] || die "no patch $2"
 	git -C "$1" -c user.name=testbed -c user.email=testbed@localhost \
