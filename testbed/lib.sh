@@ -25,6 +25,8 @@ case $KERNEL in
 	CONFIG_DIR=$TESTBED/config
 	EXPECT=${EXPECT:-$TESTBED/expect}
 	BASE_PATCH_LIST=$TESTBED/base-patches
+	# The base make bench compares the series with
+	BENCH_BASE_PATCH_LIST=$TESTBED/bench-base-patches
 	PATCH_FORMAT=split
 	COVER_LETTER=$TESTBED/cover-letter
 	# The series' own unsafe switch that lets QEMU's SMMU (no S2FWB) nest
@@ -44,6 +46,7 @@ case $KERNEL in
 	CONFIG_DIR=$SERIES_ROOT/config
 	EXPECT=${EXPECT:-$SERIES_ROOT/expect}
 	BASE_PATCH_LIST=$SERIES_ROOT/base-patches
+	BENCH_BASE_PATCH_LIST=$SERIES_ROOT/bench-base-patches
 	PATCH_FORMAT=whole
 	COVER_LETTER=$SERIES_ROOT/cover-letter
 	ARM64_UNSAFE_NESTING=

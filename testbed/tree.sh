@@ -152,7 +152,8 @@ ensure_base
 case ${1:-src} in
 src)
 	if [ "${2:-}" = base ]; then
-		step "build/src: the base kernel with only the patches in ${BASE_PATCH_LIST#"$TOP"/}"
+		list=${BASE_PATCHES:-$BASE_PATCH_LIST}
+		step "build/src: the base kernel with only the patches in ${list#"$TOP"/}"
 		rev=$(series_commit base)
 		checkout_src "$rev"
 	else

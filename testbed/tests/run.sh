@@ -99,4 +99,33 @@ bench "a burst missing on the SMMU" 1 "per_sync of 4096 missing from the arm64 g
 bench "an empty arm64 console" 1 "forward_bursts did not pass" series-arm64.log 'd'
 bench "mock burst ioctls missing" 1 "vmm_per_doorbell of 16: no numbers" series-1.log 's/case=vmm_per_doorbell entries=16 .*/case=vmm_per_doorbell entries=16 unsupported/'
 bench "no callgrind counts" 1 "no callgrind lines" callgrind.txt 'd'
+# bench73 NAME WANT_RC WANT_TEXT FILE SED_SCRIPT [FROM]: bench.py --kernel
+# 7.3 on a copy of the first round of make bench KERNEL=7.3
+# (tests/bench-7.3/), FILE edited; FROM (under tests/) is copied to FILE
+# first (the SMMUv3 bursts' console)
+bench73() {
+	local rc=0 out
+	rm -rf "$tmp/bench73" && cp -r "$here/bench-7.3" "$tmp/bench73"
+	[ -z "${6:-}" ] || cp "$here/$6" "$tmp/bench73/$4"
+	sed -i -e "$5" "$tmp/bench73/$4"
+	out=$(python3 "$here/../bench.py" --kernel 7.3 "$tmp/bench73" 1 icount 2>&1) || rc=$?
+	judge bench73 "$1" "$2" "$3" "$rc" "$out"
+}
+
+smmu_skip='/vmm_bench/d; s/^ok 1 smmu_nested.forward_bursts$/& # SKIP IOMMU_VIOMMU_ALLOC: Operation not supported/'
+bench73 "good round" 0 "| x86_64 | linear | 4096 | 90.27 | 55.65 | 0.62 | 0.62 | 0.62 |" base-x86_64-1.log ''
+bench73 "goal per call" 0 "| arm64, linear, 1 entry: series at most 1.00 x 7.3 per call | 1.16 | MISSED |" base-arm64-1.log ''
+bench73 "goal met" 0 "| x86_64, linear, 4096 entries: series at most 0.5 x 7.3 per entry | 0.44 | met |" series-x86_64-1.log 's/case=linear entries=4096 calls=336 ns_per_call=227930 ns_per_entry=55.65/case=linear entries=4096 calls=336 ns_per_call=163840 ns_per_entry=40.00/'
+bench73 "no ring mode on 7.3" 0 "| x86_64, mock | 7.3 | ring per doorbell | not available (no ring mode) | - |" base-x86_64-1.log ''
+bench73 "no ring mode on the series" 1 "the series has no ring mode" series-arm64-1.log 's/case=vmm_per_doorbell entries=16 .*/case=vmm_per_doorbell entries=16 unsupported/'
+bench73 "SMMUv3 without its selftest" 0 "| arm64, SMMUv3 vIOMMU | 7.3, series | every way | not measured: the 7.3 series has no iommufd_smmu_nested" base-x86_64-1.log ''
+bench73 "SMMUv3 without a vIOMMU" 0 "not measured: IOMMU_VIOMMU_ALLOC: Operation not supported |" series-arm64-smmu.log "$smmu_skip" bench/series-arm64.log
+bench73 "SMMUv3 bursts" 0 "| arm64, SMMUv3 vIOMMU | series | ring per doorbell | 1 | 6400 | 1 | 1712 | 1 | 1420 | 1 | 1401 |" series-arm64-smmu.log '' bench/series-arm64.log
+bench73 "SMMUv3 bursts failed" 1 "forward_bursts did not pass" series-arm64-smmu.log 's/^ok 1 smmu_nested.forward_bursts/not ok 1 smmu_nested.forward_bursts/' bench/series-arm64.log
+bench73 "benchmark failed" 1 "the benchmark failed" series-arm64-1.log 's/iommufd_inval_bench rc=0/iommufd_inval_bench rc=1/'
+bench73 "allocation count failed" 1 "the allocation count did not finish" base-arm64-1.log 's/zz_allocs rc=0/zz_allocs rc=1/'
+bench73 "a count missing" 1 "no allocation count of viommu, 256 entries" base-x86_64-1.log '/target=viommu entries=256 /d'
+bench73 "a counter that counts nothing" 1 "failslab counted no allocation" series-x86_64-1.log 's/target=ioas_alloc entries=0 calls=1 slab=1/target=ioas_alloc entries=0 calls=1 slab=0/'
+bench73 "7.3 allocates" 0 "| x86_64 | 7.3 | vIOMMU, 4096 entries | 10000 | 0 | 16 | 0 |" base-x86_64-1.log ''
+bench73 "an allocation on the series" 0 "| arm64, series, nested HWPT, 4096 entries: no slab allocation and under 0.01 page per call, slab + pages per call | 1.00 | MISSED |" series-arm64-1.log 's/target=nested_hwpt entries=4096 calls=10000 slab=0/target=nested_hwpt entries=4096 calls=10000 slab=10000/'
 exit $fail
