@@ -61,6 +61,20 @@ for p in "$BUILD/check"/*.patch; do
 	fi
 done
 
+if [ -n "$BED_PATCH_LIST" ]; then
+	step "checkpatch --strict on the bed's test-only patches (${BED_PATCH_LIST#"$TOP"/})"
+	while read -r p; do
+		case $p in '' | '#'*) continue ;; esac
+		out=$(checkpatch_one "$apply" "$(dirname "$BED_PATCH_LIST")/$p")
+		if [ -n "$out" ]; then
+			printf '%s\n' "$out" >&2
+			bad "checkpatch: $p"
+		else
+			echo "  checkpatch clean: $p"
+		fi
+	done <"$BED_PATCH_LIST"
+fi
+
 step "kernel-doc -none -Wall on the C files the series adds or changes"
 mapfile -t files < <(git -C "$apply" diff --name-only --diff-filter=AM base HEAD -- '*.c' '*.h')
 for f in "${files[@]}"; do

@@ -31,6 +31,8 @@ case $KERNEL in
 	COVER_LETTER=$TESTBED/cover-letter
 	# The series' own unsafe switch that lets QEMU's SMMU (no S2FWB) nest
 	ARM64_UNSAFE_NESTING=arm_smmu_v3.nesting_without_s2fwb
+	# Test-only patches the bed adds to the trees it boots (none)
+	BED_PATCH_LIST=
 	# The option that builds the iterator (make modular)
 	ITERATOR_CONFIG=CONFIG_IOMMUFD_USER_ARRAY
 	CHECKPATCH_EXCEPTIONS=$TESTBED/checkpatch-exceptions
@@ -49,7 +51,10 @@ case $KERNEL in
 	BENCH_BASE_PATCH_LIST=$SERIES_ROOT/bench-base-patches
 	PATCH_FORMAT=whole
 	COVER_LETTER=$SERIES_ROOT/cover-letter
-	ARM64_UNSAFE_NESTING=
+	# 7.3 refuses a vIOMMU without S2FWB or CANWBS, which QEMU's SMMU
+	# lacks: the bed's test-only patch adds this unsafe switch
+	ARM64_UNSAFE_NESTING=arm_smmu_v3.unsafe_nesting_without_s2fwb
+	BED_PATCH_LIST=$SERIES_ROOT/unsafe-patches/series
 	ITERATOR_CONFIG=CONFIG_IOMMUFD_DRIVER_CORE
 	CHECKPATCH_EXCEPTIONS=$SERIES_ROOT/checkpatch-exceptions
 	BUILD=${BUILD:-$TOP/build/7.3}

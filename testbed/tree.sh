@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build kernel trees from the Debian base and the series in this repository.
 #
-#   tree.sh src [base]  build/src: the tree the bed builds (series, or base)
+#   tree.sh src [base]  build/src: the tree the bed builds (series, or base,
+#                       and the bed's test-only patches on top)
 #   tree.sh dev         build/linux: the editable tree (make tree)
 #   tree.sh apply       only check that the series applies (build/apply)
 #
@@ -95,6 +96,29 @@ series_commit() {
 	git -C "$apply" rev-parse HEAD
 }
 
+# bed_commit REV: the commit of the bed's test-only patches ($BED_PATCH_LIST,
+# whole git format-patch files next to it) applied on top of REV, which
+# build/apply holds; build/apply is then put back on REV, so that what it
+# holds stays the series (make series-check reads it). The patches belong
+# to the bed, not to the series: only the trees the bed builds and boots
+# get them.
+bed_commit() {
+	local apply=$BUILD/apply p n=0 rev
+	if [ -z "$BED_PATCH_LIST" ]; then
+		echo "$1"
+		return
+	fi
+	while read -r p; do
+		case $p in '' | '#'*) continue ;; esac
+		n=$((n + 1))
+		apply_whole "$apply" "$(dirname "$BED_PATCH_LIST")/$p"
+	done <"$BED_PATCH_LIST"
+	step "test-only bed patches: $n applied (${BED_PATCH_LIST#"$TOP"/})"
+	rev=$(git -C "$apply" rev-parse HEAD)
+	git -C "$apply" checkout -q -f --detach "$1"
+	echo "$rev"
+}
+
 # apply_whole TREE PATCH: a git format-patch file, as a maintainer applies it;
 # committed by the bed at the author's date, so that the same series always
 # gives the same commits.
@@ -155,11 +179,11 @@ src)
 		list=${BASE_PATCHES:-$BASE_PATCH_LIST}
 		step "build/src: the base kernel with only the patches in ${list#"$TOP"/}"
 		rev=$(series_commit base)
-		checkout_src "$rev"
 	else
 		rev=$(series_commit)
-		checkout_src "$rev"
 	fi
+	rev=$(bed_commit "$rev")
+	checkout_src "$rev"
 	;;
 dev)
 	rev=$(series_commit)
@@ -175,7 +199,14 @@ dev)
 	step "editable tree: $REPO (branch work; commits after tag 'base' are the series)"
 	;;
 apply)
-	series_commit >/dev/null
+	# The bed's test-only patches must apply to the base and to the
+	# series; build/apply is left at the series alone
+	if [ -n "$BED_PATCH_LIST" ]; then
+		rev=$(series_commit base)
+		bed_commit "$rev" >/dev/null
+	fi
+	rev=$(series_commit)
+	bed_commit "$rev" >/dev/null
 	;;
 *) die "usage: tree.sh src [base] | dev | apply" ;;
 esac
