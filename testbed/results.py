@@ -236,9 +236,10 @@ def nesting_cell(guest):
         return 'no (QEMU shows no VT-d nesting)'
     if not guest['nesting']:
         return '**no**'
-    if guest['unsafe']:
-        return (f'yes (SMMUv3 stage 1 + stage 2; no S2FWB: allowed by '
-                f'{guest["unsafe"]}=1, unsafe)')
+    if guest['unsafe'] and not guest['s2fwb']:
+        # The kernel refuses nesting without S2FWB: say what let it nest
+        return (f'yes, only because of {guest["unsafe"]}=1 (unsafe): '
+                f'SMMUv3 stage 1 + stage 2, no S2FWB')
     if not guest['s2fwb']:
         return ('no (the SMMU has stage 1 + stage 2, but neither S2FWB nor a '
                 'CANWBS root complex, without which the kernel nests nothing, '

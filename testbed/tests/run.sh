@@ -59,6 +59,11 @@ arm() {
 arm "good arm64 log and trace pass" 0 "| trace: smmuv3-cmdq | 20 pass, 0 fail, 0 skip |" '' ''
 arm "a skip on the nesting SMMU fails" 1 "1 skipped, which this guest must run: no vfio" \
 	's/^ok 2 smmu_nested.ste_configs$/ok 2 smmu_nested.ste_configs # SKIP no vfio/' ''
+arm "nesting only by the unsafe switch is said so" 0 \
+	"| nesting the guest can drive | yes, only because of arm_smmu_v3.unsafe_nesting_without_s2fwb=1 (unsafe): SMMUv3 stage 1 + stage 2, no S2FWB" \
+	's/^TESTBED-DMESG-BEGIN$/&\n[    0.5] arm-smmu-v3 9050000.smmuv3: nesting without S2FWB allowed by arm_smmu_v3.unsafe_nesting_without_s2fwb: unsafe, test only/' ''
+arm "without S2FWB nor the switch, no nesting is said" 0 \
+	"| nesting the guest can drive | no (the SMMU has stage 1 + stage 2, but neither S2FWB" '' ''
 arm "an SMMU without NESTING fails" 1 "not probed with NESTING" 's/features 0x00088705/features 0x00008705/' ''
 arm "no trace fails" 1 "no trace" '' rm
 arm "a command changed on the way fails" 1 "case 1: linear array" '' 's/asid=257 vmid=1/asid=258 vmid=1/'
