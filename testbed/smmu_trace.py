@@ -5,9 +5,11 @@
 Usage: smmu_trace.py CONSOLE_LOG SMMU_TRACE   (exits 1 on any failure)
 
 The arm64 guest's iommufd_smmu_nested kselftest prints, as "# smmu-trace:"
-lines, the commands the SMMU must execute in each case, raw as the test
-submitted them, between two marker commands (TLBI_NH_ASID, ASID 0xf000 | 2n
-and 0xf000 | 2n + 1). QEMU traces every command its SMMUv3 consumes
+lines, the commands the SMMU must execute in each case between two marker
+commands (TLBI_NH_ASID, ASID 0xf000 | 2n and 0xf000 | 2n + 1): raw as the
+test submitted them (6.12, on the nested HWPT), or as the SMMU must run
+them (7.3, on the vIOMMU: the device's StreamID for its virtual one,
+TLBI_NSNH_ALL as TLBI_NH_ALL; the guest's VMID still replaced here). QEMU traces every command its SMMUv3 consumes
 (testbed/smmu-trace-events). This checker decodes the test's commands from
 the SMMUv3 architecture's command layouts, independently of the kernel, and
 requires, per case, that exactly those commands ran between the markers, in
