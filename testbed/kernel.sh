@@ -17,19 +17,6 @@ src=$BUILD/src
 kb=$BUILD/kbuild/$flavour-$arch
 mkdir -p "$kb" "$BUILD/logs"
 
-# The other configurations differ from the guest's in a few symbols: start
-# them from the guest's build, as kbuild then rebuilds only the objects
-# those symbols reach.
-seed=$BUILD/kbuild/series-$arch
-case $flavour in
-modular | noiommufd)
-	if [ ! -f "$kb/.config" ] && [ -f "$seed/.config" ]; then
-		step "$arch ($flavour): starting from the build of series-$arch"
-		cp -a "$seed/." "$kb/"
-	fi
-	;;
-esac
-
 # shellcheck disable=SC2046
 export $(kcross "$arch")
 cc=gcc
