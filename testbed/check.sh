@@ -49,29 +49,28 @@ step "checkpatch --strict on every patch of the series"
 mkdir -p "$BUILD/check"
 rm -f "$BUILD/check"/*.patch
 git -C "$apply" format-patch -q -o "$BUILD/check" base..HEAD
-for p in "$BUILD/check"/*.patch; do
-	[ -e "$p" ] || continue
-	out=$(checkpatch_one "$apply" "$p")
+# checkpatch PATCH: run checkpatch --strict on one patch and report it
+checkpatch() {
+	local out ignore
+	out=$(checkpatch_one "$apply" "$1")
 	if [ -n "$out" ]; then
 		printf '%s\n' "$out" >&2
-		bad "checkpatch: $(basename "$p")"
+		bad "checkpatch: $(basename "$1")"
 	else
-		ignore=$(checkpatch_except "$p")
-		echo "  checkpatch clean: $(basename "$p")${ignore:+ (except $ignore)}"
+		ignore=$(checkpatch_except "$1")
+		echo "  checkpatch clean: $(basename "$1")${ignore:+ (except $ignore)}"
 	fi
+}
+for p in "$BUILD/check"/*.patch; do
+	[ -e "$p" ] || continue
+	checkpatch "$p"
 done
 
 if [ -n "$BED_PATCH_LIST" ]; then
 	step "checkpatch --strict on the bed's test-only patches (${BED_PATCH_LIST#"$TOP"/})"
 	while read -r p; do
 		case $p in '' | '#'*) continue ;; esac
-		out=$(checkpatch_one "$apply" "$(dirname "$BED_PATCH_LIST")/$p")
-		if [ -n "$out" ]; then
-			printf '%s\n' "$out" >&2
-			bad "checkpatch: $p"
-		else
-			echo "  checkpatch clean: $p"
-		fi
+		checkpatch "$(dirname "$BED_PATCH_LIST")/$p"
 	done <"$BED_PATCH_LIST"
 fi
 
